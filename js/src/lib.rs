@@ -1,0 +1,1 @@
+//! JavaScript on the ken heap: lexer, parser, interpreter (in progress).
