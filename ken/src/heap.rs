@@ -176,6 +176,7 @@ impl Heap {
 
         let mut roots = Vec::new();
         let mut problems = Vec::new();
+        let mut damaged_slot = false;
         for slot in format::SLOT_PAGES {
             storage.read_at(&mut page, slot * PAGE as u64).map_err(|e| io("reading a root slot", e))?;
             match Root::decode(&page) {
@@ -184,8 +185,14 @@ impl Heap {
                 }
                 Ok(r) => roots.push((slot, r)),
                 Err(SlotError::Magic) => problems.push(format!("root slot {slot} is empty or has a bad magic number")),
-                Err(SlotError::Checksum) => problems.push(format!("root slot {slot} checksum mismatch")),
-                Err(SlotError::Structure(s)) => problems.push(format!("root slot {slot}: {s}")),
+                Err(SlotError::Checksum) => {
+                    damaged_slot = true;
+                    problems.push(format!("root slot {slot} checksum mismatch"))
+                }
+                Err(SlotError::Structure(s)) => {
+                    damaged_slot = true;
+                    problems.push(format!("root slot {slot}: {s}"))
+                }
             }
         }
         roots.sort_by(|a, b| b.1.seq.cmp(&a.1.seq));
@@ -207,7 +214,7 @@ impl Heap {
                         map.bytes_mut(e.page as usize * PAGE, PAGE).copy_from_slice(&data);
                         overflow.insert(e.page, e.loc);
                     }
-                    let fell_back = Some(root.seq) != newest_seq;
+                    let fell_back = Some(root.seq) != newest_seq || damaged_slot;
                     let mut heap = Heap {
                         path,
                         storage,
