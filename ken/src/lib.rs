@@ -31,6 +31,7 @@
 mod alloc;
 pub mod collections;
 mod error;
+pub mod fault;
 pub mod format;
 mod heap;
 mod pptr;
