@@ -2,8 +2,10 @@
 //! themselves), so it commits and rolls back with the turn like any other data.
 //!
 //! Small requests (up to 2048 bytes) come from single-page slabs of one size class, with a
-//! free list per class threaded through freed blocks. Larger requests take whole pages: a
-//! first-fit list of free page runs (split on use), else fresh pages at the end of the heap.
+//! free list per class threaded through freed blocks. Larger requests take whole pages from
+//! free page runs kept in lists by size (exact for 1..=16 pages, by powers of two above; a
+//! run is split on use), else fresh pages at the end of the heap. When a request fits in the
+//! free pages but in no single run, adjacent free runs are merged first.
 //! Memory comes back zeroed. `free` takes the size that was asked for, as `dealloc` does.
 
 use crate::error::{Error, Result};
@@ -19,6 +21,7 @@ pub const CLASSES: [u64; 22] =
     [16, 32, 48, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384, 448, 512, 640, 768, 1024, 1360, 1632, 2048];
 pub const MAX_SMALL: u64 = 2048;
 const NCLASS: usize = CLASSES.len();
+const RUN_BUCKETS: usize = 32;
 pub const NAMED_ROOTS: usize = 32;
 pub const ROOT_NAME_MAX: usize = 56;
 
@@ -34,9 +37,12 @@ struct NamedRoot {
 struct AllocMeta {
     magic: u64,
     live_bytes: u64,
-    /// First free page run (its first page holds a `FreeRun`), 0 when there is none.
-    large_free: u64,
     root: u64,
+    /// Pages in free runs, and runs freed since the last merge.
+    free_pages: u64,
+    unmerged_frees: u64,
+    /// Free page runs by size bucket (each run's first page holds a `FreeRun`); 0: empty.
+    runs: [u64; RUN_BUCKETS],
     free: [u64; NCLASS],
     /// Next unused block of the class's current slab page; 0 or page-aligned: none.
     bump: [u64; NCLASS],
@@ -54,6 +60,19 @@ const META: PPtr<AllocMeta> = PPtr::from_offset(META_PAGE * PAGE as u64);
 
 fn class_of(size: u64) -> usize {
     CLASSES.partition_point(|&c| c < size)
+}
+
+/// Runs of 1..=16 pages have a list each; longer ones share a list per power of two.
+fn bucket_of(pages: u64) -> usize {
+    if pages <= 16 {
+        (pages - 1) as usize
+    } else {
+        (16 + (64 - (pages - 1).leading_zeros() as usize) - 5).min(RUN_BUCKETS - 1)
+    }
+}
+
+fn run_at(off: u64) -> PPtr<FreeRun> {
+    PPtr::from_offset(off)
 }
 
 impl Heap {
@@ -106,10 +125,9 @@ impl Heap {
         if size > MAX_SMALL {
             assert!(off % PAGE as u64 == 0, "free of a large block at unaligned offset {off}");
             let pages = size.div_ceil(PAGE as u64);
-            let head = self.get(META).large_free;
-            self.write(PPtr::from_offset(off), FreeRun { pages, next: head });
+            self.push_run(off, pages);
             let m = self.get_mut(META);
-            m.large_free = off;
+            m.unmerged_frees += 1;
             m.live_bytes -= pages * PAGE as u64;
             return;
         }
@@ -122,28 +140,85 @@ impl Heap {
         m.live_bytes -= CLASSES[c];
     }
 
-    /// `pages` consecutive pages: the first free run that is large enough (split from its
-    /// end), else new pages at the end of the heap.
+    fn push_run(&mut self, off: u64, pages: u64) {
+        let b = bucket_of(pages);
+        let head = self.get(META).runs[b];
+        self.write(run_at(off), FreeRun { pages, next: head });
+        let m = self.get_mut(META);
+        m.runs[b] = off;
+        m.free_pages += pages;
+    }
+
+    /// `pages` consecutive pages: a free run of that size, else the remainder of a larger
+    /// one, else (after merging neighbours, if that can help) new pages at the end.
     fn alloc_pages(&mut self, pages: u64) -> Result<u64> {
-        let mut prev: Option<u64> = None;
-        let mut cur = self.get(META).large_free;
-        while cur != 0 {
-            let run: FreeRun = self.read(PPtr::from_offset(cur));
-            if run.pages == pages {
-                match prev {
-                    None => self.get_mut(META).large_free = run.next,
-                    Some(p) => self.get_mut(PPtr::<FreeRun>::from_offset(p)).next = run.next,
-                }
-                return Ok(cur);
+        if let Some(off) = self.take_run(pages) {
+            return Ok(off);
+        }
+        let m = self.get(META);
+        if m.free_pages >= pages && m.unmerged_frees > 0 {
+            self.merge_runs();
+            if let Some(off) = self.take_run(pages) {
+                return Ok(off);
             }
-            if run.pages > pages {
-                self.get_mut(PPtr::<FreeRun>::from_offset(cur)).pages = run.pages - pages;
-                return Ok(cur + (run.pages - pages) * PAGE as u64);
-            }
-            prev = Some(cur);
-            cur = run.next;
         }
         Ok(self.grow(pages)? * PAGE as u64)
+    }
+
+    fn take_run(&mut self, pages: u64) -> Option<u64> {
+        let want = bucket_of(pages);
+        for b in want..RUN_BUCKETS {
+            // Every run in a list above the request's own holds more pages than asked for,
+            // and so does every run of an exact list; only a shared list needs a search.
+            let mut prev: Option<u64> = None;
+            let mut cur = self.get(META).runs[b];
+            while cur != 0 {
+                let run = self.read(run_at(cur));
+                if run.pages >= pages {
+                    match prev {
+                        None => self.get_mut(META).runs[b] = run.next,
+                        Some(p) => self.get_mut(run_at(p)).next = run.next,
+                    }
+                    self.get_mut(META).free_pages -= run.pages;
+                    if run.pages > pages {
+                        self.push_run(cur + pages * PAGE as u64, run.pages - pages);
+                    }
+                    return Some(cur);
+                }
+                prev = Some(cur);
+                cur = run.next;
+            }
+        }
+        None
+    }
+
+    /// Joins free runs that touch. Costs the number of free runs; done only when a request
+    /// could be met by the free pages but by no single run, and something was freed since.
+    fn merge_runs(&mut self) {
+        let mut runs = Vec::new();
+        for b in 0..RUN_BUCKETS {
+            let mut cur = self.get(META).runs[b];
+            while cur != 0 {
+                let run = self.read(run_at(cur));
+                runs.push((cur, run.pages));
+                cur = run.next;
+            }
+        }
+        runs.sort_unstable();
+        let m = self.get_mut(META);
+        m.runs = [0; RUN_BUCKETS];
+        m.free_pages = 0;
+        m.unmerged_frees = 0;
+        let mut merged: Vec<(u64, u64)> = Vec::with_capacity(runs.len());
+        for (off, pages) in runs {
+            match merged.last_mut() {
+                Some((o, p)) if *o + *p * PAGE as u64 == off => *p += pages,
+                _ => merged.push((off, pages)),
+            }
+        }
+        for (off, pages) in merged.into_iter().rev() {
+            self.push_run(off, pages);
+        }
     }
 
     /// A `T` allocated in the heap and set to `value`.
@@ -218,5 +293,18 @@ mod tests {
             assert!(c == 0 || CLASSES[c - 1] < size);
         }
         assert!(std::mem::size_of::<AllocMeta>() <= PAGE);
+    }
+
+    #[test]
+    fn run_buckets_are_monotonic() {
+        let mut last = 0;
+        for pages in 1..100_000u64 {
+            let b = bucket_of(pages);
+            assert!(b >= last && b < RUN_BUCKETS);
+            if pages <= 16 {
+                assert_eq!(b, pages as usize - 1);
+            }
+            last = b;
+        }
     }
 }

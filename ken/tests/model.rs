@@ -147,3 +147,24 @@ fn freed_space_is_reused() {
     assert_eq!(h.stats().heap_bytes, top, "alloc/free churn does not grow the heap");
     h.commit().unwrap();
 }
+
+#[test]
+fn adjacent_free_runs_merge_before_the_heap_grows() {
+    let d = TempDir::new("merge");
+    let (mut h, _) = Heap::open(d.path(), Options::default()).unwrap();
+    // 64 one-page objects side by side, all freed: no single run of 8 pages exists.
+    let offs: Vec<u64> = (0..64).map(|_| h.alloc(4000).unwrap()).collect();
+    for w in offs.windows(2) {
+        assert_eq!(w[1], w[0] + 4096, "fresh pages are consecutive");
+    }
+    for &o in &offs {
+        h.free(o, 4000);
+    }
+    let top = h.stats().heap_bytes;
+    for _ in 0..8 {
+        let o = h.alloc(8 * 4096).unwrap();
+        assert!(o >= offs[0] && o < offs[63] + 4096, "the 8-page object reuses freed pages");
+    }
+    assert_eq!(h.stats().heap_bytes, top, "no growth: the freed pages were merged");
+    h.commit().unwrap();
+}
