@@ -315,6 +315,54 @@ impl FaultControl {
     }
 }
 
+impl FaultControl {
+    /// The offsets and lengths of the pending writes, in issue order.
+    pub fn pending(&self) -> Vec<(u64, usize)> {
+        self.lock()
+            .pending
+            .iter()
+            .filter_map(|p| match p {
+                Pending::Write { off, data } => Some((*off, data.len())),
+                Pending::SetLen(_) => None,
+            })
+            .collect()
+    }
+
+    /// A power cut with chosen outcomes: `choose(i, offset, len)` decides pending write `i`
+    /// (written or dropped; torn and garbage use `rng`). Pending length changes are applied.
+    pub fn power_cut_with(&self, mut choose: impl FnMut(usize, u64, usize) -> Outcome, rng: &mut Rng) -> Vec<u8> {
+        let s = self.lock();
+        let mut img = s.durable.clone();
+        let mut i = 0;
+        for p in &s.pending {
+            match p {
+                Pending::SetLen(len) => img.resize(*len as usize, 0),
+                Pending::Write { off, data } => {
+                    let off = *off as usize;
+                    let o = choose(i, off as u64, data.len());
+                    i += 1;
+                    let mut bytes = data.clone();
+                    match o {
+                        Outcome::Dropped => continue,
+                        Outcome::Written => {}
+                        Outcome::Garbage => rng.fill(&mut bytes),
+                        Outcome::Torn => {
+                            // First half of the sectors only.
+                            let keep = (data.len().div_ceil(SECTOR) / 2).max(1) * SECTOR;
+                            bytes.truncate(keep.min(data.len()));
+                        }
+                    }
+                    if img.len() < off + bytes.len() {
+                        img.resize(off + bytes.len(), 0);
+                    }
+                    img[off..off + bytes.len()].copy_from_slice(&bytes);
+                }
+            }
+        }
+        img
+    }
+}
+
 /// The fault-injecting layer. See the module documentation.
 pub struct FaultStorage {
     inner: FileStorage,

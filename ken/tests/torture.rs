@@ -13,8 +13,8 @@ mod common;
 mod torture_support;
 
 use common::TempDir;
-use ken::fault::{FaultControl, Mix, Op, Outcomes, Rng};
-use ken::{Broken, Error, Heap, Opened, Options, SyncMode, HEAP_FILE};
+use ken::fault::{FaultControl, Mix, Op, Outcome, Outcomes, Rng};
+use ken::{Broken, Error, Heap, Opened, Options, SyncMode, HEAP_FILE, PAGE};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
@@ -174,7 +174,6 @@ fn enumerate_turn(rig: &Rig, base_img: &[u8], base: &Model, seed: u64, draws: u6
         let ctl = FaultControl::new();
         ctl.crash_at(k);
         let (mut h, _) = rig.open(Some(&ctl)).expect("opening the base image");
-        assert_eq!(ctl.counts().0, 0, "opening an existing heap must not write");
         let mut work = base.clone();
         let mut rng = Rng::new(seed);
         let (in_commit, ok) = match turn_ops(&mut h, &mut work, &mut rng, rig.shape) {
@@ -242,12 +241,24 @@ fn chain(rig: &Rig, rounds: u64, seed: u64, t: &mut Tally) {
         if scheduled {
             ctl.crash_at(rng.below(ops_per_turn * turns + 1));
         }
+        let mut cands = vec![m.clone()];
         let (mut h, _) = match rig.open(Some(&ctl)) {
             Ok(x) => x,
-            Err(e) => panic!("reopen failed: {e}\n{}", t.line("chain")),
+            Err(_) if ctl.crashed() => {
+                // The crash struck during recovery itself (should recovery ever write).
+                t.crash_points += 1;
+                let img = ctl.power_cut(&mut rng, Mix::Random, &mut t.outcomes);
+                if verify_cut(rig, &img, &[&m], t, None).is_none() {
+                    m = rig.fresh().1;
+                }
+                continue;
+            }
+            Err(e) => {
+                t.diverge(format!("reopen failed: {e}"));
+                m = rig.fresh().1;
+                continue;
+            }
         };
-        assert_eq!(ctl.counts().0, 0, "recovery must not write");
-        let mut cands = vec![m.clone()];
         for _ in 0..turns {
             let before = ctl.counts().0;
             let mut work = m.clone();
@@ -458,4 +469,78 @@ fn faults_at_the_door() {
         }
     }
     println!("torture faults: {} injected EIO/ENOSPC faults, all handled", FAULTS.load(Ordering::Relaxed));
+}
+
+/// A root left behind by a commit that crashed (and was rightly rejected at recovery because
+/// one of its pages was torn) must never come back. Here the turn after the recovery writes
+/// part of what the crashed turn wrote — the same bytes to the same overflow slot — and is
+/// cut before its own root reaches the disk: the stale root of the crashed commit then finds
+/// all its pages intact, and recovery resurrects a turn that was rolled back.
+///
+/// KNOWN HEAP BUG (ken/src/heap.rs, `recover` / `write_commit`): after a fall-back the newer
+/// root slot still holds the rejected root, and the next commit reuses its sequence number,
+/// its slot and (deterministically) its overflow slots. Ignored until fixed; run it with
+/// `cargo test -p ken --test torture -- --ignored ghost`.
+#[test]
+#[ignore = "KNOWN HEAP BUG: a rejected root resurrects after the next crashed commit (see the doc comment)"]
+fn ghost_root_of_a_rejected_commit_stays_dead() {
+    let d = TempDir::new("ghost");
+    let opts = |ctl: Option<&FaultControl>| Options {
+        sync: SyncMode::OnePhase,
+        reserve: 1 << 32,
+        wrap_storage: ctl.map(|c| c.wrapper()),
+        ..Options::default()
+    };
+    let page = PAGE as u64;
+    // Turn A: three one-page objects a, c, b (a and b not adjacent); turn B: moves them home.
+    let (mut h, _) = Heap::open(d.path(), opts(None)).unwrap();
+    let a = h.alloc(page).unwrap();
+    let c = h.alloc(page).unwrap();
+    let b = h.alloc(page).unwrap();
+    h.set_root(ken::PPtr::<u64>::from_offset(a));
+    h.commit().unwrap();
+    h.bytes_mut(c, 1)[0] = 9;
+    h.commit().unwrap();
+    drop(h);
+    let seen = |d: &TempDir| {
+        let (h, o) = Heap::open(d.path(), opts(None)).unwrap();
+        (h.bytes(a, 1)[0], h.bytes(b, 1)[0], h.bytes(c, 1)[0], o)
+    };
+    let (a0, b0, c0, _) = seen(&d);
+    assert_eq!((a0, b0, c0), (0, 0, 9));
+
+    // Turn N writes a and b; the power fails at its sync. The root and b reached the disk, a
+    // did not: recovery rightly rejects root N and falls back.
+    let ctl = FaultControl::new();
+    let (mut h, _) = Heap::open(d.path(), opts(Some(&ctl))).unwrap();
+    h.bytes_mut(a, 1)[0] = 1;
+    h.bytes_mut(b, 1)[0] = 1;
+    ctl.crash_at(3); // write a, write b, write the root, then the sync
+    assert!(h.commit().is_err() && ctl.crashed());
+    drop(h);
+    let pend = ctl.pending();
+    assert_eq!(pend.len(), 3, "pages a and b and the root: {pend:?}");
+    let a_loc = pend[0].0;
+    let img = ctl.power_cut_with(|i, _, _| if i == 0 { Outcome::Dropped } else { Outcome::Written }, &mut Rng::new(1));
+    std::fs::write(d.path().join(HEAP_FILE), &img).unwrap();
+    let (a0, b0, _, o) = seen(&d);
+    assert_eq!((a0, b0, o), (0, 0, Opened::Recovered { fell_back: true }));
+
+    // Turn N' (after the recovery) writes only a, with the same byte; the power fails at its
+    // sync after page a reached the disk but before the new root did.
+    let ctl = FaultControl::new();
+    let (mut h, _) = Heap::open(d.path(), opts(Some(&ctl))).unwrap();
+    h.bytes_mut(a, 1)[0] = 1;
+    ctl.crash_at(2);
+    assert!(h.commit().is_err() && ctl.crashed());
+    drop(h);
+    let pend = ctl.pending();
+    assert_eq!(pend.len(), 2, "page a and the root: {pend:?}");
+    assert_eq!(pend[0].0, a_loc, "the retry reuses the crashed commit's overflow slot");
+    let img = ctl.power_cut_with(|i, _, _| if i == 0 { Outcome::Written } else { Outcome::Dropped }, &mut Rng::new(2));
+    std::fs::write(d.path().join(HEAP_FILE), &img).unwrap();
+    // Allowed: before N' (a = 0, b = 0) or N' (a = 1, b = 0). Never b = 1: no turn that
+    // wrote b ever committed.
+    let (a1, b1, _, o) = seen(&d);
+    assert_eq!(b1, 0, "the rejected turn came back (a = {a1}, b = {b1}, opened {o:?})");
 }
