@@ -266,3 +266,25 @@ pub fn turn_ops(h: &mut Heap, m: &mut Model, rng: &mut Rng, shape: Shape) -> ken
     }
     Ok(())
 }
+
+/// Rebuilds the model from the heap itself (the kill test's child continues from whatever
+/// state it finds; the parent compares digests). Checks the result against the heap.
+pub fn load_model(h: &Heap) -> Result<Model, String> {
+    let turn = heap_turn(h)?;
+    let dir = h.root::<u8>().offset();
+    let count = rd_u64(h, dir + 16)?;
+    let cap = rd_u64(h, dir + 24)?;
+    let table = rd_u64(h, dir + 32)?;
+    if count > cap {
+        return Err(format!("directory count {count} exceeds its capacity {cap}"));
+    }
+    let mut m = Model { turn, dir, table, cap, ..Model::default() };
+    for i in 0..count {
+        let off = rd_u64(h, table + i * ENT)?;
+        let size = rd_u64(h, table + i * ENT + 8)?;
+        m.objs.insert(off, rd(h, off, size)?.to_vec());
+        m.list.push(off);
+    }
+    check(h, &m)?;
+    Ok(m)
+}
