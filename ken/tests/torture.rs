@@ -37,6 +37,11 @@ struct Tally {
     newer: u64,
     divergences: u64,
     first: Vec<String>,
+    /// Coverage: the most pages one commit wrote, and the largest heap.
+    max_commit_pages: usize,
+    max_heap_bytes: u64,
+    /// Turns whose every crash point was tried on a heap just recovered by falling back.
+    after_fallback: u64,
 }
 
 impl Tally {
@@ -53,6 +58,9 @@ impl Tally {
         self.fell_back += o.fell_back;
         self.newer += o.newer;
         self.divergences += o.divergences;
+        self.max_commit_pages = self.max_commit_pages.max(o.max_commit_pages);
+        self.max_heap_bytes = self.max_heap_bytes.max(o.max_heap_bytes);
+        self.after_fallback += o.after_fallback;
         for f in o.first {
             if self.first.len() < 5 {
                 self.first.push(f);
@@ -63,8 +71,20 @@ impl Tally {
         let o = &self.outcomes;
         format!(
             "torture {what}: {} power cuts at {} crash points (pending writes: written {}, dropped {}, torn {}, garbage {}), \
-             {} recoveries fell back, {} kept the interrupted commit, {} divergences",
-            self.cuts, self.crash_points, o.written, o.dropped, o.torn, o.garbage, self.fell_back, self.newer, self.divergences
+             {} recoveries fell back, {} kept the interrupted commit, {} turns crashed right after a fall-back; \
+             largest commit {} pages, largest heap {} KiB; {} divergences",
+            self.cuts,
+            self.crash_points,
+            o.written,
+            o.dropped,
+            o.torn,
+            o.garbage,
+            self.fell_back,
+            self.newer,
+            self.after_fallback,
+            self.max_commit_pages,
+            self.max_heap_bytes >> 10,
+            self.divergences
         )
     }
 }
@@ -110,8 +130,8 @@ impl Rig {
 
 /// Writes a post-cut image, reopens it and checks it against the candidates. With `follow`,
 /// also runs one more turn on the recovered heap, commits, and checks it and a reopen of it.
-/// Returns the matching candidate's index.
-fn verify_cut(rig: &Rig, img: &[u8], cands: &[&Model], t: &mut Tally, follow: Option<&mut Rng>) -> Option<usize> {
+/// Returns the matching candidate's index and whether the recovery fell back.
+fn verify_cut(rig: &Rig, img: &[u8], cands: &[&Model], t: &mut Tally, follow: Option<&mut Rng>) -> Option<(usize, bool)> {
     t.cuts += 1;
     rig.put(img);
     let (mut h, opened) = match rig.open(None) {
@@ -121,7 +141,8 @@ fn verify_cut(rig: &Rig, img: &[u8], cands: &[&Model], t: &mut Tally, follow: Op
             return None;
         }
     };
-    if opened == (Opened::Recovered { fell_back: true }) {
+    let fell_back = opened == (Opened::Recovered { fell_back: true });
+    if fell_back {
         t.fell_back += 1;
     }
     let i = match check_any(&h, cands) {
@@ -158,7 +179,7 @@ fn verify_cut(rig: &Rig, img: &[u8], cands: &[&Model], t: &mut Tally, follow: Op
             }
         }
     }
-    Some(i)
+    Some((i, fell_back))
 }
 
 const MIXES: [Mix; 4] = [Mix::Random, Mix::AllWritten, Mix::WrittenOrDropped, Mix::AllDropped];
@@ -166,8 +187,19 @@ const MIXES: [Mix; 4] = [Mix::Random, Mix::AllWritten, Mix::WrittenOrDropped, Mi
 /// Crashes one turn (ops + commit, from `seed`) on the heap `base_img` at every mutating
 /// operation in turn — each write, sync and file growth — and once after the commit
 /// returned; draws `draws` power cuts from each. Returns the image and model after the turn
-/// completed (committed, or the base again if the turn was an abort).
-fn enumerate_turn(rig: &Rig, base_img: &[u8], base: &Model, seed: u64, draws: u64, t: &mut Tally, cut_rng: &mut Rng) -> (Vec<u8>, Model) {
+/// completed (committed, or the base again if the turn was an abort), and one post-cut image
+/// whose recovery fell back, with its state, if there was one.
+type State = (Vec<u8>, Model);
+fn enumerate_turn(
+    rig: &Rig,
+    base_img: &[u8],
+    base: &Model,
+    seed: u64,
+    draws: u64,
+    t: &mut Tally,
+    cut_rng: &mut Rng,
+) -> (State, Option<State>) {
+    let mut fallen: Option<State> = None;
     let abort = Rng::new(seed ^ 0xAB).chance(1, 6);
     for k in 0.. {
         rig.put(base_img);
@@ -183,7 +215,11 @@ fn enumerate_turn(rig: &Rig, base_img: &[u8], base: &Model, seed: u64, draws: u6
                 (false, false)
             }
             Ok(()) => match h.commit() {
-                Ok(()) => (true, true),
+                Ok(()) => {
+                    t.max_commit_pages = t.max_commit_pages.max(h.stats().last_commit_pages);
+                    t.max_heap_bytes = t.max_heap_bytes.max(h.stats().heap_bytes);
+                    (true, true)
+                }
                 Err(e) => {
                     assert!(ctl.crashed(), "commit failed without a fault: {e}");
                     (true, false)
@@ -205,11 +241,16 @@ fn enumerate_turn(rig: &Rig, base_img: &[u8], base: &Model, seed: u64, draws: u6
             let img = ctl.power_cut(cut_rng, mix, &mut t.outcomes);
             let follow = d == 0 && cut_rng.chance(1, 3);
             let mut frng = Rng::new(cut_rng.next_u64());
-            verify_cut(rig, &img, &cands, t, if follow { Some(&mut frng) } else { None });
+            let r = verify_cut(rig, &img, &cands, t, if follow { Some(&mut frng) } else { None });
+            if let Some((i, true)) = r {
+                if fallen.is_none() || cut_rng.chance(1, 4) {
+                    fallen = Some((img, cands[i].clone()));
+                }
+            }
         }
         if !crashed {
             let img = ctl.power_cut(cut_rng, Mix::AllWritten, &mut Outcomes::default());
-            return (img, if ok { work } else { base.clone() });
+            return ((img, if ok { work } else { base.clone() }), fallen);
         }
     }
     unreachable!()
@@ -220,9 +261,16 @@ fn enumerate(rig: &Rig, turns: u64, draws: u64, seed: u64, t: &mut Tally) {
     let mut cut_rng = Rng::new(seed ^ 0xC0FFEE);
     let (mut img, mut m) = rig.fresh();
     for i in 0..turns {
-        let (i2, m2) = enumerate_turn(rig, &img, &m, seed.wrapping_mul(1000).wrapping_add(i), draws, t, &mut cut_rng);
-        img = i2;
-        m = m2;
+        let (done, fallen) = enumerate_turn(rig, &img, &m, seed.wrapping_mul(1000).wrapping_add(i), draws, t, &mut cut_rng);
+        // Half the time, go on from a heap that has just fallen back from a torn commit, so
+        // the next turn's commit is crashed at every step right after a recovery.
+        match fallen {
+            Some(f) if cut_rng.chance(1, 2) => {
+                t.after_fallback += 1;
+                (img, m) = f;
+            }
+            _ => (img, m) = done,
+        }
     }
 }
 
@@ -289,7 +337,7 @@ fn chain(rig: &Rig, rounds: u64, seed: u64, t: &mut Tally) {
         let img = ctl.power_cut(&mut rng, mix, &mut t.outcomes);
         let refs: Vec<&Model> = cands.iter().collect();
         match verify_cut(rig, &img, &refs, t, None) {
-            Some(i) => m = cands[i].clone(),
+            Some((i, _)) => m = cands[i].clone(),
             None => {
                 // The heap diverged; continue from a fresh heap so the count stays meaningful.
                 let (_, fresh) = rig.fresh();
@@ -299,27 +347,36 @@ fn chain(rig: &Rig, rounds: u64, seed: u64, t: &mut Tally) {
     }
 }
 
+/// How much to do per sync mode: blocks of `enum_turns` turns crashed at every step (each
+/// on a fresh heap) alternate with `chain_rounds` rounds of random-instant crashes, until
+/// `cuts` power cuts have been made.
 #[derive(Clone, Copy)]
 struct Plan {
     enum_turns: u64,
     draws: u64,
     chain_rounds: u64,
+    cuts: u64,
 }
 
 fn plan() -> Plan {
     if long() {
-        // Per sync mode; two sync modes. About 55,000 cuts each.
-        Plan { enum_turns: 1_000, draws: 4, chain_rounds: 25_000 }
+        // Per sync mode; two sync modes.
+        Plan { enum_turns: 40, draws: 3, chain_rounds: 400, cuts: 51_000 }
     } else {
-        Plan { enum_turns: 14, draws: 2, chain_rounds: 150 }
+        Plan { enum_turns: 30, draws: 2, chain_rounds: 300, cuts: 1_000 }
     }
 }
 
 fn run_mode(sync: SyncMode, broken: Broken, p: &Plan, seed: u64) -> Tally {
     let mut t = Tally::default();
     let rig = Rig::new("torture", sync, broken);
-    enumerate(&rig, p.enum_turns, p.draws, seed, &mut t);
-    chain(&rig, p.chain_rounds, seed ^ 0x1234_5678, &mut t);
+    let mut block = 0u64;
+    while t.cuts < p.cuts {
+        let s = seed.wrapping_add(block.wrapping_mul(0x9E37_79B9));
+        enumerate(&rig, p.enum_turns, p.draws, s, &mut t);
+        chain(&rig, p.chain_rounds, s ^ 0x1234_5678, &mut t);
+        block += 1;
+    }
     t
 }
 
@@ -365,7 +422,7 @@ fn broken_commit_and_recovery_are_caught() {
         (Broken::NoRecoveryCheck, SyncMode::OnePhase, true),
         (Broken::NoRecoveryCheck, SyncMode::TwoPhase, false),
     ] {
-        let p = Plan { enum_turns: 8, draws: 2, chain_rounds: 40 };
+        let p = Plan { enum_turns: 8, draws: 2, chain_rounds: 40, cuts: 1 };
         let t = run_mode(sync, broken, &p, seed_base() ^ 0xBAD);
         println!("{}", t.line(&format!("{broken:?} {sync:?}")));
         if must_fail {

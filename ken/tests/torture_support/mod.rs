@@ -152,11 +152,17 @@ pub struct Shape {
     /// One turn in `sweep_every` writes a few bytes on every page of every large object (a
     /// commit of hundreds of pages, with a chained commit record).
     pub sweep_every: u64,
+    /// One turn in `bulk_every` allocates dozens of large objects at once (heap growth, a
+    /// commit needing more overflow slots than there are, a new overflow extent).
+    pub bulk_every: u64,
 }
 
-pub const SHORT: Shape = Shape { max_data: 700_000, max_ops: 12, sweep_every: 12 };
+pub const SHORT: Shape = Shape { max_data: 1_500_000, max_ops: 12, sweep_every: 10, bulk_every: 15 };
 
-fn size(rng: &mut Rng) -> u64 {
+fn size(rng: &mut Rng, bulk: bool) -> u64 {
+    if bulk {
+        return rng.range(MAX_SMALL + 1, 64 * 1024);
+    }
     match rng.below(20) {
         0..=12 => rng.range(1, 300),
         13..=15 => rng.range(301, MAX_SMALL),
@@ -169,8 +175,8 @@ fn write_obj(h: &mut Heap, m: &mut Model, off: u64, at: u64, bytes: &[u8]) {
     m.objs.get_mut(&off).unwrap()[at as usize..at as usize + bytes.len()].copy_from_slice(bytes);
 }
 
-fn alloc_obj(h: &mut Heap, m: &mut Model, rng: &mut Rng) -> ken::Result<()> {
-    let s = size(rng);
+fn alloc_obj(h: &mut Heap, m: &mut Model, rng: &mut Rng, bulk: bool) -> ken::Result<()> {
+    let s = size(rng, bulk);
     let off = h.alloc(s)?;
     if h.bytes(off, s as usize).iter().any(|&b| b != 0) {
         panic!("alloc({s}) returned non-zeroed memory at {off}");
@@ -240,11 +246,20 @@ pub fn turn_ops(h: &mut Heap, m: &mut Model, rng: &mut Rng, shape: Shape) -> ken
             }
         }
     }
+    if rng.chance(1, shape.bulk_every) {
+        // Make room first if needed, then allocate a lot.
+        while m.data_bytes() > shape.max_data / 3 {
+            free_obj(h, m, rng);
+        }
+        for _ in 0..rng.range(10, 40) {
+            alloc_obj(h, m, rng, true)?;
+        }
+    }
     let n = rng.range(1, shape.max_ops);
     for _ in 0..n {
         let full = m.data_bytes() > shape.max_data;
         match rng.below(10) {
-            0..=3 if !full => alloc_obj(h, m, rng)?,
+            0..=3 if !full => alloc_obj(h, m, rng, false)?,
             0..=3 | 4 | 5 => free_obj(h, m, rng),
             _ => {
                 if m.list.is_empty() {
