@@ -1,1 +1,0 @@
-//! Persistent collections (in progress).
