@@ -150,6 +150,9 @@ struct State {
     /// One-shot failures: (kind, index of that kind, errno).
     faults: Vec<(Op, u64, i32)>,
     faults_fired: u64,
+    /// A lasting failure: from the given operation on, every mutating operation fails.
+    sticky: Option<(Op, u64, i32)>,
+    failing: Option<i32>,
     /// The kind of each mutating operation, in order (for enumerating crash points).
     log: Vec<Op>,
 }
@@ -200,8 +203,23 @@ impl FaultControl {
         s.faults.push((op, base + n, errno));
     }
 
+    /// Fails the `n`-th operation of kind `op` counted from now, and every mutating operation
+    /// after it, with `errno` (a disk that has gone bad for good).
+    pub fn fail_from(&self, op: Op, n: u64, errno: i32) {
+        let mut s = self.lock();
+        let base = match op {
+            Op::Write => s.writes,
+            Op::Sync => s.syncs,
+            Op::SetLen => s.set_lens,
+        };
+        s.sticky = Some((op, base + n, errno));
+    }
+
     pub fn clear_faults(&self) {
-        self.lock().faults.clear();
+        let mut s = self.lock();
+        s.faults.clear();
+        s.sticky = None;
+        s.failing = None;
     }
 
     /// Whether a scheduled crash has struck.
@@ -416,6 +434,13 @@ impl FaultStorage {
         if s.crash_at.is_some_and(|c| k >= c) {
             s.crashed = true;
             return Err(io::Error::other("simulated power cut: the process is dead"));
+        }
+        if s.sticky.is_some_and(|f| f.0 == op && f.1 == n) {
+            s.failing = s.sticky.map(|f| f.2);
+        }
+        if let Some(errno) = s.failing {
+            s.faults_fired += 1;
+            return Err(io::Error::from_raw_os_error(errno));
         }
         if let Some(i) = s.faults.iter().position(|f| f.0 == op && f.1 == n) {
             let (_, _, errno) = s.faults.remove(i);

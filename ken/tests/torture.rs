@@ -434,6 +434,7 @@ fn broken_commit_and_recovery_are_caught() {
 }
 
 static FAULTS: AtomicU64 = AtomicU64::new(0);
+static GROWTH_FAULTS: AtomicU64 = AtomicU64::new(0);
 
 /// EIO and ENOSPC at every write and every sync of a commit, and when the file grows: the
 /// turn fails with a clear error (`DiskFull` for ENOSPC), the heap in memory is back at the
@@ -448,30 +449,43 @@ fn faults_at_the_door() {
         let (_, mut m) = rig.fresh();
         let mut seed = 1000u64;
         for round in 0..10u64 {
+            // Every fifth round's turn allocates a lot, so its commit must grow the file.
+            let shape = if round % 5 == 0 { Shape { bulk_every: 1, ..SHORT } } else { SHORT };
             // A dry run to count the commit's writes and syncs.
             let img = std::fs::read(rig.file()).unwrap();
             let ctl = FaultControl::new();
             let (mut h, _) = rig.open(Some(&ctl)).unwrap();
             let mut work = m.clone();
-            turn_ops(&mut h, &mut work, &mut Rng::new(seed), rig.shape).unwrap();
-            let (_, w0, s0, _) = ctl.counts();
+            turn_ops(&mut h, &mut work, &mut Rng::new(seed), shape).unwrap();
+            let (_, w0, s0, l0) = ctl.counts();
             h.commit().unwrap();
-            let (_, w1, s1, _) = ctl.counts();
+            let (_, w1, s1, l1) = ctl.counts();
             drop(h);
             rig.put(&img);
-            let targets: Vec<(Op, u64)> =
-                (0..w1 - w0).map(|i| (Op::Write, i)).chain((0..s1 - s0).map(|i| (Op::Sync, i))).collect();
+            // Every write and sync of the commit, and the file growth when it needs new
+            // overflow slots.
+            // (Of a commit with many writes: the first and last few, and a sample between.)
+            let writes: Vec<u64> = (0..w1 - w0).filter(|&i| i < 3 || i + 3 >= w1 - w0 || cut_rng.chance(1, 8)).collect();
+            let targets: Vec<(Op, u64)> = writes
+                .into_iter()
+                .map(|i| (Op::Write, i))
+                .chain((0..s1 - s0).map(|i| (Op::Sync, i)))
+                .chain((0..l1 - l0).map(|i| (Op::SetLen, i)))
+                .collect();
             for (op, n) in targets {
                 for errno in [libc::EIO, libc::ENOSPC] {
                     rig.put(&img);
                     let ctl = FaultControl::new();
                     let (mut h, _) = rig.open(Some(&ctl)).unwrap();
                     let mut work = m.clone();
-                    turn_ops(&mut h, &mut work, &mut Rng::new(seed), rig.shape).unwrap();
+                    turn_ops(&mut h, &mut work, &mut Rng::new(seed), shape).unwrap();
                     ctl.fail_next(op, n, errno);
                     let err = h.commit().expect_err("an injected fault must fail the commit");
                     assert_eq!(ctl.faults_fired(), 1);
                     FAULTS.fetch_add(1, Ordering::Relaxed);
+                    if op == Op::SetLen {
+                        GROWTH_FAULTS.fetch_add(1, Ordering::Relaxed);
+                    }
                     match (&err, errno) {
                         (Error::DiskFull { .. }, libc::ENOSPC) => {}
                         (Error::Io { source, .. }, libc::EIO) if source.raw_os_error() == Some(libc::EIO) => {}
@@ -484,7 +498,7 @@ fn faults_at_the_door() {
                     let cut = ctl.power_cut(&mut cut_rng, Mix::Random, &mut tally);
                     // ...and the process can go on: the next turn commits.
                     let mut next = m.clone();
-                    turn_ops(&mut h, &mut next, &mut Rng::new(seed + 1), rig.shape).unwrap();
+                    turn_ops(&mut h, &mut next, &mut Rng::new(seed + 1), shape).unwrap();
                     h.commit().unwrap_or_else(|e| panic!("the turn after a failed commit ({op:?} #{n}, {errno}): {e}"));
                     check(&h, &next).unwrap();
                     drop(h);
@@ -515,7 +529,7 @@ fn faults_at_the_door() {
             check(&h, &m).unwrap();
             // Advance the committed state for the next round (the real turn, no fault).
             let mut next = m.clone();
-            turn_ops(&mut h, &mut next, &mut Rng::new(seed), rig.shape).unwrap();
+            turn_ops(&mut h, &mut next, &mut Rng::new(seed), shape).unwrap();
             h.commit().unwrap();
             drop(h);
             m = next;
@@ -525,7 +539,50 @@ fn faults_at_the_door() {
             seed += 17 + round;
         }
     }
-    println!("torture faults: {} injected EIO/ENOSPC faults, all handled", FAULTS.load(Ordering::Relaxed));
+    let growth = GROWTH_FAULTS.load(Ordering::Relaxed);
+    println!("torture faults: {} injected EIO/ENOSPC faults ({growth} on file growth in a commit), all handled", FAULTS.load(Ordering::Relaxed));
+    assert!(growth > 0, "no commit grew the file");
+}
+
+/// A commit whose final sync fails, and whose clean-up (overwriting the new root) fails too:
+/// the heap must refuse further turns (`Poisoned`) rather than build on an uncertain disk,
+/// and a reopen must find either the last committed state or the failed turn — nothing else.
+/// (The failed commit itself returns the sync's `Io` error; its turn may still surface after
+/// the reopen, since the new root could not be taken back.)
+#[test]
+fn double_fault_poisons_and_reopens_cleanly() {
+    for sync in [SyncMode::OnePhase, SyncMode::TwoPhase] {
+        let rig = Rig::new("double", sync, Broken::No);
+        let (_, m) = rig.fresh();
+        for (cut, seed) in [(false, 5u64), (true, 6)] {
+            let img = std::fs::read(rig.file()).unwrap();
+            let ctl = FaultControl::new();
+            let (mut h, _) = rig.open(Some(&ctl)).unwrap();
+            let mut work = m.clone();
+            turn_ops(&mut h, &mut work, &mut Rng::new(seed), rig.shape).unwrap();
+            // The commit's last sync fails, and so does everything after it (the clean-up).
+            let last_sync = if sync == SyncMode::TwoPhase { 1 } else { 0 };
+            ctl.fail_from(Op::Sync, last_sync, libc::EIO);
+            match h.commit() {
+                Err(Error::Io { source, .. }) if source.raw_os_error() == Some(libc::EIO) => {}
+                other => panic!("a failing sync must fail the commit with EIO, got {other:?}"),
+            }
+            check(&h, &m).unwrap();
+            assert!(ctl.faults_fired() >= 2, "the clean-up must have been attempted");
+            let mut next = m.clone();
+            turn_ops(&mut h, &mut next, &mut Rng::new(seed + 1), rig.shape).unwrap();
+            assert!(matches!(h.commit(), Err(Error::Poisoned { .. })), "{sync:?}: a heap whose clean-up failed must refuse turns");
+            drop(h);
+            if cut {
+                let img = ctl.power_cut(&mut Rng::new(seed), Mix::Random, &mut Outcomes::default());
+                rig.put(&img);
+            }
+            let (h, _) = rig.open(None).unwrap();
+            check_any(&h, &[&m, &work]).unwrap_or_else(|e| panic!("{sync:?} cut {cut}: {e}"));
+            drop(h);
+            rig.put(&img);
+        }
+    }
 }
 
 /// A root left behind by a commit that crashed (and was rightly rejected at recovery because
