@@ -251,41 +251,19 @@ pub struct Lexer<'a> {
 }
 
 pub fn is_id_start(c: char) -> bool {
-    c.is_ascii_alphabetic()
-        || c == '$'
-        || c == '_'
-        || (!c.is_ascii() && (c.is_alphabetic() && !is_other_alphabetic_mark(c) || is_other_id_start(c)))
+    if c.is_ascii() {
+        c.is_ascii_alphabetic() || c == '$' || c == '_'
+    } else {
+        crate::unicode_tables::is_id_start_cp(c)
+    }
 }
 
 pub fn is_id_part(c: char) -> bool {
-    c.is_ascii_alphanumeric()
-        || c == '$'
-        || c == '_'
-        || c == '\u{200C}'
-        || c == '\u{200D}'
-        || (!c.is_ascii() && (c.is_alphanumeric() || is_other_id_start(c) || is_id_continue_extra(c)))
-}
-
-fn is_other_id_start(c: char) -> bool {
-    matches!(c, '\u{1885}' | '\u{1886}' | '\u{2118}' | '\u{212E}' | '\u{309B}' | '\u{309C}')
-}
-
-fn is_other_alphabetic_mark(c: char) -> bool {
-    // Rough: combining marks in common blocks are not ID_Start.
-    matches!(c as u32, 0x0300..=0x036F | 0x0483..=0x0489 | 0x0591..=0x05C7 | 0x0610..=0x061A | 0x064B..=0x065F
-        | 0x0670 | 0x06D6..=0x06ED | 0x0900..=0x0903 | 0x093A..=0x094F | 0x0951..=0x0957 | 0x0962..=0x0963
-        | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
-}
-
-fn is_id_continue_extra(c: char) -> bool {
-    // Combining marks (Mn/Mc), connector punctuation and a few others.
-    matches!(c as u32, 0x0300..=0x036F | 0x0483..=0x0487 | 0x0591..=0x05BD | 0x05BF | 0x05C1..=0x05C2
-        | 0x05C4..=0x05C5 | 0x05C7 | 0x0610..=0x061A | 0x064B..=0x0669 | 0x0670 | 0x06D6..=0x06DC
-        | 0x06DF..=0x06E4 | 0x06E7..=0x06E8 | 0x06EA..=0x06ED | 0x06F0..=0x06F9 | 0x0900..=0x0903
-        | 0x093A..=0x094F | 0x0951..=0x0957 | 0x0962..=0x0963 | 0x0966..=0x096F | 0x00B7 | 0x0387
-        | 0x1369..=0x1371 | 0x19DA | 0x1AB0..=0x1ABD | 0x1DC0..=0x1DFF | 0x203F..=0x2040 | 0x2054
-        | 0x20D0..=0x20DC | 0x20E1 | 0x20E5..=0x20F0 | 0xFE00..=0xFE0F | 0xFE20..=0xFE2F | 0xFE33..=0xFE34
-        | 0xFE4D..=0xFE4F | 0xFF10..=0xFF19 | 0xFF3F | 0xE0100..=0xE01EF | 0x30FB | 0xFF65)
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric() || c == '$' || c == '_'
+    } else {
+        c == '\u{200C}' || c == '\u{200D}' || crate::unicode_tables::is_id_continue_cp(c)
+    }
 }
 
 pub fn is_js_whitespace(c: char) -> bool {

@@ -5,6 +5,7 @@ pub mod error;
 pub mod lexer;
 pub mod parser;
 pub mod regexp;
+mod unicode_tables;
 pub mod test262;
 
 pub use error::SyntaxError;

@@ -780,14 +780,14 @@ impl<'a> Parser<'a> {
         let start = self.tok.start;
         self.next()?;
         let saved = std::mem::replace(&mut self.no_in, false);
-        let r = self.parse_object_props();
+        let r = self.parse_object_props(start);
         self.no_in = saved;
         let props = r?;
         self.next()?;
         Ok(Expr { span: self.span_from(start), kind: ExprKind::Object(props) })
     }
 
-    fn parse_object_props(&mut self) -> PResult<Vec<Property>> {
+    fn parse_object_props(&mut self, obj_start: u32) -> PResult<Vec<Property>> {
         let mut props = Vec::new();
         let mut has_proto = false;
         while !self.at(T::RBrace) {
@@ -795,6 +795,9 @@ impl<'a> Parser<'a> {
             if self.at(T::Ellipsis) {
                 self.next()?;
                 let e = self.parse_assign_inner()?;
+                if self.at(T::Comma) {
+                    self.spread_comma.push(obj_start);
+                }
                 props.push(Property::Spread(e));
             } else if self.at(T::Star) {
                 return Err(self.err(pstart, "generator methods are not supported"));

@@ -137,6 +137,7 @@ impl<'a> Parser<'a> {
                 }
             }
             ExprKind::Object(props) => {
+                let has_spread_comma = self.spread_comma.contains(&span.start);
                 let mut out = Vec::new();
                 let mut rest = None;
                 let n = props.len();
@@ -159,7 +160,7 @@ impl<'a> Parser<'a> {
                             out.push(PatProp { key: PropKey::Ident(name.clone()), value: PatElem { target: Pattern::Ident(name, s), init: Some(*init) } });
                         }
                         Property::Spread(x) => {
-                            if i + 1 != n {
+                            if i + 1 != n || has_spread_comma {
                                 return Err(self.err(x.span.start, "Rest element must be last element"));
                             }
                             let ok = match &x.kind {

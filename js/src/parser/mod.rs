@@ -108,6 +108,8 @@ pub struct Parser<'a> {
     pub(crate) spread_comma: Vec<u32>,
     pub(crate) no_in: bool,
     pub(crate) assign_start: u32,
+    /// The statement being parsed is a StatementListItem (labelled functions allowed).
+    pub(crate) stmt_is_item: bool,
 }
 
 fn stack_addr() -> usize {
@@ -141,6 +143,7 @@ impl<'a> Parser<'a> {
             spread_comma: Vec::new(),
             no_in: false,
             assign_start: u32::MAX,
+            stmt_is_item: false,
         }
     }
 
@@ -347,6 +350,7 @@ impl<'a> Parser<'a> {
                 _ => {}
             }
         }
+        self.stmt_is_item = true;
         self.parse_statement()
     }
 
@@ -411,6 +415,7 @@ impl<'a> Parser<'a> {
 
     fn parse_statement_inner(&mut self) -> PResult<Stmt> {
         let start = self.tok.start;
+        let is_item = std::mem::replace(&mut self.stmt_is_item, false);
         // label bookkeeping: labels directly before a loop are loop labels
         let pending = self.ctx.pending_labels;
         let is_label_candidate = self.tok.kind == T::Name;
@@ -546,17 +551,17 @@ impl<'a> Parser<'a> {
                         if p.kind == T::LBracket {
                             return Err(self.err(start, "Lexical declaration cannot appear in a single-statement context"));
                         }
-                        return self.parse_expression_statement(start);
+                        return self.parse_expression_statement(start, is_item);
                     }
-                    _ => return self.parse_expression_statement(start),
+                    _ => return self.parse_expression_statement(start, is_item),
                 }
             }
-            _ => return self.parse_expression_statement(start),
+            _ => return self.parse_expression_statement(start, is_item),
         };
         Ok(Stmt { span: self.span_from(start), kind })
     }
 
-    fn parse_expression_statement(&mut self, start: u32) -> PResult<Stmt> {
+    fn parse_expression_statement(&mut self, start: u32, is_item: bool) -> PResult<Stmt> {
         let t = self.tok;
         let e = self.parse_expression()?;
         if self.at(T::Colon) && t.kind == T::Name && matches!(e.kind, ExprKind::Ident(_)) && e.span.start == t.start && e.span.end == t.end {
@@ -571,12 +576,13 @@ impl<'a> Parser<'a> {
             self.next()?;
             self.ctx.labels.push(Label { name: Some(name.clone()), is_loop: false });
             let body = if self.is_kw(Kw::Function) {
-                if self.strict() {
+                if self.strict() || !is_item {
                     return Err(self.err(self.tok.start, "In strict mode code, functions can only be declared at top level or inside a block"));
                 }
                 self.ctx.pending_labels = self.ctx.labels.len();
                 self.parse_function_declaration(true)?
             } else {
+                self.stmt_is_item = is_item;
                 self.parse_statement()?
             };
             self.ctx.labels.pop();
