@@ -16,6 +16,7 @@ use bytemuck::Pod;
 use hashbrown::{HashMap, HashSet};
 use std::fs::{self, File};
 use std::io::{Read, Write};
+use std::os::unix::fs::FileExt;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -119,6 +120,8 @@ pub struct Heap {
     dirty: Vec<u64>,
     dirty_bits: Vec<u64>,
     poisoned: Option<String>,
+    /// A root slot holding an incomplete (rejected) commit, cleared by the next commit.
+    stale_slot: Option<u64>,
     stats: Stats,
 }
 
@@ -177,8 +180,10 @@ impl Heap {
         let mut roots = Vec::new();
         let mut problems = Vec::new();
         let mut damaged_slot = false;
-        for slot in format::SLOT_PAGES {
+        let mut blank = [false; 2];
+        for (i, slot) in format::SLOT_PAGES.into_iter().enumerate() {
             storage.read_at(&mut page, slot * PAGE as u64).map_err(|e| io("reading a root slot", e))?;
+            blank[i] = page.iter().all(|&b| b == 0);
             match Root::decode(&page) {
                 Ok(r) if r.heap_id != header.heap_id => {
                     problems.push(format!("root slot {slot} belongs to another heap"))
@@ -196,6 +201,7 @@ impl Heap {
             }
         }
         roots.sort_by(|a, b| b.1.seq.cmp(&a.1.seq));
+        let older: Vec<(u64, u64)> = roots.iter().map(|(s, r)| (*s, r.seq)).collect();
         let newest_seq = roots.first().map(|r| r.1.seq);
         let mut truncated_need = None;
         for (slot, root) in roots {
@@ -237,8 +243,18 @@ impl Heap {
                         dirty: Vec::new(),
                         dirty_bits: Vec::new(),
                         poisoned: None,
+                        stale_slot: None,
                         stats: Stats { turns_committed: root.seq, ..Stats::default() },
                     };
+                    // A slot other than an older, valid root holds a commit that did not
+                    // complete (or damage). The next commit clears it before writing anything:
+                    // it may rewrite the very locations that root names, and a crash then
+                    // could make the stale root verify again and resurrect a rolled-back turn.
+                    let other = format::SLOT_PAGES.iter().position(|&s| s != slot).unwrap();
+                    let older_valid = older.iter().any(|&(s, q)| s == format::SLOT_PAGES[other] && q < root.seq);
+                    if !older_valid && !blank[other] {
+                        heap.stale_slot = Some(format::SLOT_PAGES[other]);
+                    }
                     if heap.verify {
                         heap.map.set_read_only_new(true);
                         let len = heap.map.mapped();
@@ -400,6 +416,13 @@ impl Heap {
     }
 
     fn write_commit(&mut self) -> Result<()> {
+        if let Some(slot) = self.stale_slot {
+            self.storage
+                .write_at(&[0u8; PAGE], slot * PAGE as u64)
+                .and_then(|_| self.storage.sync())
+                .map_err(|e| Error::io(&self.path, "clearing the root of an incomplete commit", e))?;
+            self.stale_slot = None;
+        }
         self.dirty.sort_unstable();
         let is_dirty = |bits: &[u64], p: u64| bits.get((p / 64) as usize).is_some_and(|w| w & (1 << (p % 64)) != 0);
         let in_place = self.broken == Broken::OverwriteInPlace;
@@ -678,8 +701,10 @@ fn create_heap_file(dir: &Path, path: &Path) -> Result<()> {
         inline_record: Vec::new(),
     };
     let mut f = File::create(&tmp).map_err(|e| io("creating the heap file", e))?;
+    // The root of sequence 1 goes in its own slot (1 mod 2), so the first commit (sequence 2)
+    // writes the other one and a crash during it leaves this root intact.
     f.write_all(&Header { version: format::FORMAT_VERSION, page_size: PAGE as u32, heap_id }.encode())
-        .and_then(|_| f.write_all(&root.encode()))
+        .and_then(|_| f.write_all_at(&root.encode(), format::SLOT_PAGES[1] * PAGE as u64))
         .and_then(|_| f.set_len(top * PAGE as u64))
         .and_then(|_| f.sync_all())
         .map_err(|e| io("writing the new heap", e))?;

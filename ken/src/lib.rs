@@ -38,6 +38,7 @@ mod pptr;
 pub mod storage;
 mod sys;
 
+pub use collections::{PBox, PHash, PHashMap, PStrMap, PString, PVec};
 pub use alloc::{CLASSES, MAX_SMALL, NAMED_ROOTS, ROOT_NAME_MAX};
 pub use error::{Error, Result};
 pub use heap::{Broken, Heap, Opened, Options, Stats, StorageWrapper, SyncMode, HEAP_FILE, LOCK_FILE};
