@@ -327,3 +327,24 @@ fn verify_mode_catches_a_forgotten_mark() {
     assert_eq!(out.status.signal(), Some(libc::SIGSEGV), "expected a SIGSEGV, got {:?}", out.status);
     assert!(!String::from_utf8_lossy(&out.stdout).contains("WRITE WAS NOT CAUGHT"));
 }
+
+/// Every commit writes the slot of the commit before the last, never the last committed root:
+/// from creation on (the creation root, sequence 1, lives in the slot sequence 2 leaves alone).
+#[test]
+fn each_commit_leaves_the_previous_root_intact() {
+    let d = TempDir::new("slots");
+    let (mut h, _) = Heap::open(d.path(), Options::default()).unwrap();
+    for _ in 0..4 {
+        let seq = h.stats().turns_committed;
+        let file = fs::read(heap_file(&d)).unwrap();
+        let mut seqs: Vec<u64> = ken::format::SLOT_PAGES
+            .iter()
+            .filter_map(|&s| ken::format::Root::decode(&file[s as usize * PAGE..(s as usize + 1) * PAGE]).ok())
+            .map(|r| r.seq)
+            .collect();
+        seqs.sort();
+        assert_eq!(seqs, vec![seq - 1, seq], "both the last root and the one before are on disk");
+        h.alloc(100).unwrap();
+        h.commit().unwrap();
+    }
+}
