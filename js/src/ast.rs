@@ -160,6 +160,9 @@ pub struct Expr {
 #[derive(Debug)]
 pub enum ExprKind {
     Num(f64),
+    /// A BigInt literal: its digits as written (with any `0x`/`0o`/`0b` prefix,
+    /// separators removed, without the `n`).
+    BigInt(Rc<str>),
     Str(JsStr),
     Template(Box<Template>),
     TaggedTemplate(Box<Expr>, Box<Template>),

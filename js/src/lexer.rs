@@ -9,6 +9,8 @@ pub enum T {
     Eof,
     Name,
     Num,
+    /// BigInt literal (`123n`); the digits are in `Lexer::bigint` (radix prefix kept).
+    BigInt,
     Str,
     /// A template part: `...` (no substitution), `...${, }...${ or }...`.
     /// `Token::tail` tells whether it ends the template.
@@ -239,6 +241,7 @@ pub struct Lexer<'a> {
     pub pos: usize,
     /// Payloads of the most recent token.
     pub num: f64,
+    pub bigint: String,
     pub str_buf: Vec<u16>,
     /// Template cooked value is valid (no invalid escapes).
     pub cooked_ok: bool,
@@ -293,6 +296,7 @@ impl<'a> Lexer<'a> {
             b: src.as_bytes(),
             pos: 0,
             num: 0.0,
+            bigint: String::new(),
             str_buf: Vec::new(),
             cooked_ok: true,
             raw_buf: Vec::new(),
@@ -762,7 +766,14 @@ impl<'a> Lexer<'a> {
             };
         }
         if self.peek_byte(0) == b'n' {
-            return Err(self.err(self.pos, "BigInt literals are not supported"));
+            let text = &self.src[start..self.pos];
+            let prefixed = text.len() > 1 && text.as_bytes()[0] == b'0' && matches!(text.as_bytes()[1], b'x' | b'X' | b'o' | b'O' | b'b' | b'B');
+            if t.octal || (!prefixed && (text.contains('.') || text.contains(['e', 'E']))) {
+                return Err(self.err(self.pos, "Invalid BigInt literal"));
+            }
+            self.bigint = text.replace('_', "");
+            self.pos += 1;
+            t.kind = T::BigInt;
         }
         // The source character immediately following a NumericLiteral must not be an IdentifierStart or DecimalDigit.
         if self.pos < self.b.len() {

@@ -255,7 +255,7 @@ pub(crate) fn is_id_start_cp(c: char) -> bool {
 
 pub(crate) fn is_id_continue_cp(c: char) -> bool {
     let u = c as u32;
-    in_table(ID_CONTINUE, u) || is_new_letter(c) || (c.is_numeric() && !is_pattern_syntax(u) && !in_table(ASSIGNED_NON_ID, u))
+    in_table(ID_CONTINUE, u) || (!in_table(ID_START, u) && !in_table(ASSIGNED_NON_ID, u) && !is_pattern_syntax(u) && !crate::lexer::is_js_whitespace(c) && !crate::lexer::is_line_terminator(c))
 }
 
 fn is_new_letter(c: char) -> bool {

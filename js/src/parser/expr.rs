@@ -546,6 +546,11 @@ impl<'a> Parser<'a> {
                 self.next()?;
                 Ok(Expr { span: self.span_from(start), kind: ExprKind::Num(v) })
             }
+            T::BigInt => {
+                let v: Rc<str> = Rc::from(self.lex.bigint.as_str());
+                self.next()?;
+                Ok(Expr { span: self.span_from(start), kind: ExprKind::BigInt(v) })
+            }
             T::Str => {
                 if t.octal && self.strict() {
                     return Err(self.err(start, "Octal escape sequences are not allowed in strict mode"));
