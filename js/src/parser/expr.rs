@@ -214,7 +214,12 @@ impl<'a> Parser<'a> {
         if is_raw_arrow(&left) {
             return Ok(left);
         }
+        let mut chain = 0u32;
         loop {
+            chain += 1;
+            if self.depth + chain > self.max_depth {
+                return Err(self.err(self.tok.start, "too much nesting"));
+            }
             let Some((prec, op)) = binop(self.tok.kind, self.tok.kw, self.tok.escaped, self.no_in) else { break };
             if prec <= min_prec && !(prec == 12 && min_prec == 12) {
                 break;
@@ -411,7 +416,12 @@ impl<'a> Parser<'a> {
 
     fn parse_call_tail(&mut self, start: u32, mut e: Expr, allow_call: bool) -> PResult<Expr> {
         let mut in_chain = false;
+        let mut chain = 0u32;
         loop {
+            chain += 1;
+            if self.depth + chain > self.max_depth {
+                return Err(self.err(self.tok.start, "too much nesting"));
+            }
             match self.tok.kind {
                 T::Dot => {
                     self.next()?;

@@ -32,7 +32,8 @@ pub struct ParseOptions {
     /// Maximum nesting depth of the recursive descent (counted per recursion step).
     pub max_depth: u32,
     /// Maximum bytes of native stack the parser may use before failing with
-    /// "too much nesting".
+    /// "too much nesting". On Linux the parser also stops 256 KB before the end of
+    /// the current thread's actual stack, so the default is generous.
     pub stack_budget: usize,
 }
 
@@ -45,7 +46,7 @@ impl Default for ParseOptions {
             allow_super_call: false,
             in_class_field_init: false,
             max_depth: 3000,
-            stack_budget: 1 << 20,
+            stack_budget: if cfg!(all(target_os = "linux", target_env = "gnu")) { 256 << 20 } else { 1 << 20 },
         }
     }
 }
@@ -95,10 +96,10 @@ pub struct Parser<'a> {
     pub(crate) tok: Token,
     pub(crate) prev_end: u32,
     atoms: HashSet<Atom>,
-    depth: u32,
-    max_depth: u32,
-    stack_base: usize,
-    stack_budget: usize,
+    pub(crate) depth: u32,
+    pub(crate) max_depth: u32,
+    /// The parser fails with "too much nesting" when the stack pointer goes below this.
+    stack_limit: usize,
     pub(crate) ctx: FnCtx,
     pub(crate) scopes: Vec<Scope>,
     /// Pending error from a cover grammar (`{a = 1}` or duplicate `__proto__`) that
@@ -111,6 +112,41 @@ pub struct Parser<'a> {
     /// The statement being parsed is a StatementListItem (labelled functions allowed).
     pub(crate) stmt_is_item: bool,
 }
+
+/// The lowest usable address of the current thread's stack (Linux), if known.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn thread_stack_low() -> Option<usize> {
+    extern "C" {
+        fn pthread_self() -> usize;
+        fn pthread_getattr_np(thread: usize, attr: *mut u8) -> i32;
+        fn pthread_attr_getstack(attr: *const u8, addr: *mut *mut u8, size: *mut usize) -> i32;
+        fn pthread_attr_destroy(attr: *mut u8) -> i32;
+    }
+    // pthread_attr_t is 56 bytes on 64-bit glibc; over-allocate and align.
+    let mut attr = [0u64; 32];
+    let ap = attr.as_mut_ptr() as *mut u8;
+    unsafe {
+        if pthread_getattr_np(pthread_self(), ap) != 0 {
+            return None;
+        }
+        let mut addr: *mut u8 = std::ptr::null_mut();
+        let mut size = 0usize;
+        let r = pthread_attr_getstack(ap, &mut addr, &mut size);
+        pthread_attr_destroy(ap);
+        if r != 0 || addr.is_null() {
+            return None;
+        }
+        Some(addr as usize)
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn thread_stack_low() -> Option<usize> {
+    None
+}
+
+/// Safety margin kept free below the parser's deepest allowed frame.
+const STACK_MARGIN: usize = 256 << 10;
 
 fn stack_addr() -> usize {
     let x = 0u8;
@@ -135,8 +171,14 @@ impl<'a> Parser<'a> {
             atoms: HashSet::new(),
             depth: 0,
             max_depth: opts.max_depth,
-            stack_base: stack_addr(),
-            stack_budget: opts.stack_budget,
+            stack_limit: {
+                let base = stack_addr();
+                let by_budget = base.saturating_sub(opts.stack_budget);
+                match thread_stack_low() {
+                    Some(low) if low < base => by_budget.max(low + STACK_MARGIN),
+                    _ => by_budget,
+                }
+            },
             ctx,
             scopes: Vec::new(),
             cover_err: None,
@@ -232,7 +274,7 @@ impl<'a> Parser<'a> {
 
     pub(crate) fn enter(&mut self) -> PResult<()> {
         self.depth += 1;
-        if self.depth > self.max_depth || self.stack_base.saturating_sub(stack_addr()) > self.stack_budget {
+        if self.depth > self.max_depth || stack_addr() < self.stack_limit {
             return Err(self.err(self.tok.start, "too much nesting"));
         }
         Ok(())
