@@ -591,12 +591,11 @@ fn double_fault_poisons_and_reopens_cleanly() {
 /// cut before its own root reaches the disk: the stale root of the crashed commit then finds
 /// all its pages intact, and recovery resurrects a turn that was rolled back.
 ///
-/// KNOWN HEAP BUG (ken/src/heap.rs, `recover` / `write_commit`): after a fall-back the newer
-/// root slot still holds the rejected root, and the next commit reuses its sequence number,
-/// its slot and (deterministically) its overflow slots. Ignored until fixed; run it with
-/// `cargo test -p ken --test torture -- --ignored ghost`.
+/// This was a real heap bug, found by this test: after a fall-back the newer root slot still
+/// held the rejected root, and the next commit reused its sequence number, its slot and its
+/// overflow slots. The heap now records the rejected slot at recovery and zeroes it (and
+/// syncs) before the next commit writes anything.
 #[test]
-#[ignore = "KNOWN HEAP BUG: a rejected root resurrects after the next crashed commit (see the doc comment)"]
 fn ghost_root_of_a_rejected_commit_stays_dead() {
     let d = TempDir::new("ghost");
     let opts = |ctl: Option<&FaultControl>| Options {
@@ -645,7 +644,8 @@ fn ghost_root_of_a_rejected_commit_stays_dead() {
     let ctl = FaultControl::new();
     let (mut h, _) = Heap::open(d.path(), opts(Some(&ctl))).unwrap();
     h.bytes_mut(a, 1)[0] = 1;
-    ctl.crash_at(2);
+    // zero the rejected slot, sync, write a, write the root, then the sync
+    ctl.crash_at(4);
     assert!(h.commit().is_err() && ctl.crashed());
     drop(h);
     let pend = ctl.pending();
