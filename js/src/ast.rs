@@ -70,7 +70,7 @@ pub enum StmtKind {
     Expr(Box<Expr>),
     Var(Box<VarDecl>),
     Function(Rc<Function>),
-    Class(Box<Class>),
+    Class(Rc<Class>),
     Block(Vec<Stmt>),
     Empty,
     Debugger,
@@ -175,7 +175,7 @@ pub enum ExprKind {
     Object(Vec<Property>),
     Function(Rc<Function>),
     Arrow(Rc<Function>),
-    Class(Box<Class>),
+    Class(Rc<Class>),
     Unary(UnaryOp, Box<Expr>),
     /// `++x`, `x--`: the target is an identifier or member expression.
     Update { op: UpdateOp, prefix: bool, target: Box<Expr> },

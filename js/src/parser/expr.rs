@@ -621,7 +621,7 @@ impl<'a> Parser<'a> {
                         }
                         Kw::Class => {
                             let c = self.parse_class(false)?;
-                            return Ok(Expr { span: c.span, kind: ExprKind::Class(Box::new(c)) });
+                            return Ok(Expr { span: c.span, kind: ExprKind::Class(Rc::new(c)) });
                         }
                         Kw::Async => {
                             let p = self.peek()?;

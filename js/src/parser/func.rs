@@ -550,7 +550,7 @@ impl<'a> Parser<'a> {
 
     pub(crate) fn parse_class_declaration(&mut self) -> PResult<Stmt> {
         let c = self.parse_class(true)?;
-        Ok(Stmt { span: c.span, kind: StmtKind::Class(Box::new(c)) })
+        Ok(Stmt { span: c.span, kind: StmtKind::Class(Rc::new(c)) })
     }
 
     pub(crate) fn parse_class(&mut self, is_decl: bool) -> PResult<Class> {

@@ -1,0 +1,124 @@
+//! `Error` and the native error types.
+
+use super::{def, NativeDef};
+use crate::interp::access::Args;
+use crate::vm::object::{attr, class};
+use crate::vm::{JsResult, Value, Vm, A, I};
+
+pub const NATIVES: &[NativeDef] = &[
+    def("Error", error_ctor, 1),
+    def("TypeError", error_ctor, 1),
+    def("RangeError", error_ctor, 1),
+    def("SyntaxError", error_ctor, 1),
+    def("ReferenceError", error_ctor, 1),
+    def("EvalError", error_ctor, 1),
+    def("URIError", error_ctor, 1),
+    def("Error.prototype.toString", to_string, 0),
+];
+
+const KINDS: [(&str, I); 7] = [
+    ("Error", I::ErrorProto),
+    ("TypeError", I::TypeErrorProto),
+    ("RangeError", I::RangeErrorProto),
+    ("SyntaxError", I::SyntaxErrorProto),
+    ("ReferenceError", I::ReferenceErrorProto),
+    ("EvalError", I::EvalErrorProto),
+    ("URIError", I::URIErrorProto),
+];
+
+pub fn init(vm: &mut Vm) -> JsResult<()> {
+    let op = vm.i(I::ObjectProto);
+    let mut base_ctor = Value::UNDEFINED;
+    for (name, pi) in KINDS {
+        let parent = if name == "Error" { op } else { vm.i(I::ErrorProto) };
+        let p = vm.new_plain(parent)?;
+        vm.set_intrinsic(pi, p);
+        let c = vm.def_ctor(name, p)?;
+        if name == "Error" {
+            base_ctor = c;
+            vm.def_method(p, "Error.prototype.toString")?;
+            let e = vm.a(A::empty);
+            vm.def_value(p, "message", e, attr::WC)?;
+        } else {
+            vm.set_proto_raw(c, base_ctor);
+            let e = vm.a(A::empty);
+            vm.def_value(p, "message", e, attr::WC)?;
+        }
+        let n = vm.str_from(name)?;
+        vm.def_value(p, "name", n, attr::WC)?;
+    }
+    Ok(())
+}
+
+fn error_ctor(vm: &mut Vm, a: &Args) -> JsResult<Value> {
+    let callee = a.callee(vm);
+    let nk = vm.key_atom(A::name);
+    let n = vm.get(callee, nk, callee)?;
+    let name = vm.string_lossy(n);
+    let pi = KINDS.iter().find(|k| k.0 == name).map(|k| k.1).unwrap_or(I::ErrorProto);
+    let nt = if a.is_construct() { a.new_target } else { callee };
+    let p = vm.proto_from_ctor(nt, pi)?;
+    let e = vm.new_object_with(class::ERROR, p, 0)?;
+    vm.stack.push(e);
+    let m = a.get(vm, 0);
+    if !m.is_undefined() {
+        let s = vm.to_string(m)?;
+        let mk = vm.key_atom(A::message);
+        vm.put(e, mk, s, attr::WC)?;
+    }
+    let opts = a.get(vm, 1);
+    if opts.is_obj() {
+        let ck = vm.key_atom(A::cause);
+        if vm.has_property(opts, ck)? {
+            let c = vm.get(opts, ck, opts)?;
+            vm.put(e, ck, c, attr::WC)?;
+        }
+    }
+    vm.add_stack_property(e)?;
+    vm.stack.pop();
+    Ok(e)
+}
+
+fn to_string(vm: &mut Vm, a: &Args) -> JsResult<Value> {
+    let o = a.this(vm);
+    if !o.is_obj() {
+        return Err(vm.throw_type("Error.prototype.toString called on non-object"));
+    }
+    let nk = vm.key_atom(A::name);
+    let n = vm.get(o, nk, o)?;
+    let n = if n.is_undefined() { "Error".to_string() } else { vm.to_rust_string(n)? };
+    let mk = vm.key_atom(A::message);
+    let m = vm.get(o, mk, o)?;
+    let m = if m.is_undefined() { String::new() } else { vm.to_rust_string(m)? };
+    let s = if n.is_empty() {
+        m
+    } else if m.is_empty() {
+        n
+    } else {
+        format!("{n}: {m}")
+    };
+    vm.str_from(&s)
+}
+
+impl Vm {
+    /// Gives a new error object its `stack` string ("Name: message\n    at ...").
+    pub fn add_stack_property(&mut self, e: Value) -> JsResult<()> {
+        let _ = e;
+        Ok(())
+    }
+
+    /// "Name: message" of a thrown value, for reports of uncaught exceptions.
+    pub fn describe_exception(&mut self, v: Value) -> (String, String) {
+        if v.is_obj() {
+            let nk = self.key_atom(A::name);
+            let mk = self.key_atom(A::message);
+            let n = self.get(v, nk, v).ok().filter(|n| n.is_str()).map(|n| self.string_lossy(n));
+            let m = self.get(v, mk, v).ok().filter(|m| m.is_str()).map(|m| self.string_lossy(m));
+            if self.class_of(v) == class::ERROR || n.is_some() && m.is_some() {
+                return (n.unwrap_or_else(|| "Error".into()), m.unwrap_or_default());
+            }
+        }
+        let s = crate::display::inspect(self, v).unwrap_or_else(|_| "exception".into());
+        (String::new(), s)
+    }
+}

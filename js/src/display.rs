@@ -1,0 +1,242 @@
+//! Readable printing of values in node's style (`{ a: 1, b: [ 1, 2 ] }`), bounded for huge
+//! and cyclic structures. Reads properties without running getters.
+
+use crate::vm::object::{class, PropKey};
+use crate::vm::{JsResult, Value, Vm, A};
+
+const MAX_DEPTH: usize = 2;
+const MAX_ITEMS: usize = 100;
+
+/// A value as node's REPL shows it; strings quoted.
+pub fn inspect(vm: &mut Vm, v: Value) -> JsResult<String> {
+    let mut seen = Vec::new();
+    fmt(vm, v, 0, &mut seen, false)
+}
+
+/// A turn's result as the shell prints it: functions as their source text.
+pub fn repl_result(vm: &mut Vm, v: Value) -> JsResult<String> {
+    if v.is_obj() && vm.class_of(v) == class::CLOSURE {
+        return vm.function_source(v);
+    }
+    if v.is_str() {
+        return Ok(quote(&vm.string_lossy(v)));
+    }
+    inspect(vm, v)
+}
+
+pub fn number(n: f64) -> String {
+    if n == 0.0 && n.is_sign_negative() {
+        "-0".into()
+    } else {
+        crate::builtins::numconv::number_to_string(n)
+    }
+}
+
+fn quote(s: &str) -> String {
+    let q = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(q);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            '\\' => out.push_str("\\\\"),
+            c if c == q => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(q);
+    out
+}
+
+fn key_text(vm: &mut Vm, k: PropKey) -> String {
+    match k {
+        PropKey::Index(i) => format!("'{i}'"),
+        PropKey::Key(v) if v.is_str() => {
+            let s = vm.string_lossy(v);
+            let ident = !s.is_empty()
+                && s.chars().enumerate().all(|(i, c)| c == '_' || c == '$' || c.is_alphabetic() || (i > 0 && c.is_ascii_digit()));
+            if ident {
+                s
+            } else {
+                quote(&s)
+            }
+        }
+        k => format!("[{}]", vm.key_display(k)),
+    }
+}
+
+fn fmt(vm: &mut Vm, v: Value, depth: usize, seen: &mut Vec<Value>, nested: bool) -> JsResult<String> {
+    if v.is_num() {
+        return Ok(number(v.as_num()));
+    }
+    if v.is_str() {
+        let s = vm.string_lossy(v);
+        return Ok(if nested { quote(&s) } else { quote(&s) });
+    }
+    if v.is_undefined() {
+        return Ok("undefined".into());
+    }
+    if v.is_null() {
+        return Ok("null".into());
+    }
+    if v.is_bool() {
+        return Ok(if v == Value::TRUE { "true" } else { "false" }.into());
+    }
+    if v.is_sym() {
+        return Ok(vm.key_display(PropKey::Key(v)));
+    }
+    if !v.is_obj() {
+        return Ok(format!("{v:?}"));
+    }
+    if seen.contains(&v) {
+        return Ok("[Circular *1]".into());
+    }
+    let cls = vm.class_of(v);
+    let name_of = |vm: &mut Vm, f: Value| -> String {
+        let nk = vm.key_atom(A::name);
+        match vm.get_own(f, nk) {
+            Some(p) if p.value.is_str() => vm.string_lossy(p.value),
+            _ => String::new(),
+        }
+    };
+    match cls {
+        class::CLOSURE | class::NATIVE | class::BOUND => {
+            let n = name_of(vm, v);
+            let kind = if vm.is_class_ctor(v) { "class" } else { "Function" };
+            return Ok(if n.is_empty() {
+                format!("[{kind} (anonymous)]")
+            } else if kind == "class" {
+                format!("[class {n}]")
+            } else {
+                format!("[Function: {n}]")
+            });
+        }
+        class::ERROR => {
+            let sk = vm.key_atom(A::stack);
+            if let Some(p) = vm.get_own(v, sk) {
+                if p.value.is_str() {
+                    return Ok(vm.string_lossy(p.value));
+                }
+            }
+            let mk = vm.key_atom(A::message);
+            let m = vm.get(v, mk, v)?;
+            let nk = vm.key_atom(A::name);
+            let n = vm.get(v, nk, v)?;
+            let n = if n.is_str() { vm.string_lossy(n) } else { "Error".into() };
+            let m = if m.is_str() { vm.string_lossy(m) } else { String::new() };
+            return Ok(if m.is_empty() { n } else { format!("{n}: {m}") });
+        }
+        class::NUMBER | class::STRING | class::BOOLEAN => {
+            let inner = vm.slot(v, 0);
+            let t = match cls {
+                class::NUMBER => "Number",
+                class::STRING => "String",
+                _ => "Boolean",
+            };
+            let s = fmt(vm, inner, depth, seen, true)?;
+            return Ok(format!("[{t}: {s}]"));
+        }
+        class::SYMBOL => {
+            let inner = vm.slot(v, 0);
+            let s = fmt(vm, inner, depth, seen, true)?;
+            return Ok(format!("[Symbol: {s}]"));
+        }
+        _ => {}
+    }
+    if let Some(s) = crate::builtins::collections::inspect_special(vm, v)? {
+        return Ok(s);
+    }
+    let is_arr = cls == class::ARRAY;
+    if depth > MAX_DEPTH {
+        return Ok(if is_arr { "[Array]".into() } else { "[Object]".into() });
+    }
+    seen.push(v);
+    let mut parts = Vec::new();
+    let keys = vm.own_keys(v);
+    let mut holes = 0usize;
+    let mut next_index = 0u32;
+    for k in keys {
+        if parts.len() >= MAX_ITEMS {
+            parts.push("...".to_string());
+            break;
+        }
+        if is_arr && k == vm.key_atom(A::length) {
+            continue;
+        }
+        let Some(p) = vm.get_own(v, k) else { continue };
+        if !p.enumerable() {
+            continue;
+        }
+        let val = if p.is_accessor() {
+            if p.setter.is_undefined() {
+                "[Getter]".to_string()
+            } else if p.getter.is_undefined() {
+                "[Setter]".to_string()
+            } else {
+                "[Getter/Setter]".to_string()
+            }
+        } else {
+            fmt(vm, p.value, depth + 1, seen, true)?
+        };
+        match k {
+            PropKey::Index(i) if is_arr => {
+                if i > next_index {
+                    holes = (i - next_index) as usize;
+                    parts.push(format!("<{holes} empty item{}>", if holes == 1 { "" } else { "s" }));
+                }
+                next_index = i + 1;
+                parts.push(val);
+            }
+            _ => {
+                let kt = key_text(vm, k);
+                parts.push(format!("{kt}: {val}"));
+            }
+        }
+    }
+    if is_arr {
+        let len = vm.array_len(v);
+        if len > next_index {
+            let h = (len - next_index) as usize;
+            parts.push(format!("<{h} empty item{}>", if h == 1 { "" } else { "s" }));
+        }
+    }
+    let _ = holes;
+    seen.pop();
+    let prefix = if !is_arr {
+        let p = vm.proto_of(v);
+        if p.is_null() {
+            "[Object: null prototype] ".to_string()
+        } else {
+            let ck = vm.key_atom(A::constructor);
+            match vm.get_own(p, ck) {
+                Some(c) if c.value.is_obj() && !c.is_accessor() => {
+                    let n = name_of(vm, c.value);
+                    if n.is_empty() || n == "Object" {
+                        String::new()
+                    } else {
+                        format!("{n} ")
+                    }
+                }
+                _ => String::new(),
+            }
+        }
+    } else {
+        String::new()
+    };
+    let (open, close) = if is_arr { ("[", "]") } else { ("{", "}") };
+    if parts.is_empty() {
+        return Ok(format!("{prefix}{open}{close}"));
+    }
+    let one = format!("{prefix}{open} {} {close}", parts.join(", "));
+    if one.len() <= 72 {
+        return Ok(one);
+    }
+    let indent = "  ".repeat(depth + 1);
+    let inner: Vec<String> = parts.iter().map(|p| format!("{indent}{}", p.replace('\n', &format!("\n{indent}")))).collect();
+    Ok(format!("{prefix}{open}\n{}\n{}{close}", inner.join(",\n"), "  ".repeat(depth)))
+}

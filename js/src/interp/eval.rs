@@ -1,0 +1,1869 @@
+//! Statements and expressions.
+//!
+//! Rooting rule: a `Value` held in a Rust local across anything that can run JavaScript
+//! (evaluation, calls, property access with accessors) is pushed on `vm.stack` first. Pure
+//! allocation never collects, so holding values across an allocation is safe.
+
+use super::env::{bind, envk, Ref, F_EVALVARS, F_THIS};
+use super::CodeInfo;
+use crate::ast::*;
+use crate::vm::object::{attr, class, PropDesc, PropKey};
+use crate::vm::{JsResult, Throw, Value, Vm, A, I};
+use std::rc::Rc;
+
+pub struct Ctx {
+    pub ci: Rc<CodeInfo>,
+    pub code: Value,
+    pub strict: bool,
+}
+
+#[derive(Debug)]
+pub enum Completion {
+    Normal,
+    Return,
+    Break(Option<Atom>),
+    Continue(Option<Atom>),
+}
+
+/// A reference produced by evaluating an assignment target or a callee.
+#[derive(Clone, Copy)]
+enum LRef {
+    Binding(Ref),
+    Prop(Value, PropKey),
+    Super(Value, PropKey),
+}
+
+impl Vm {
+    pub fn take_return(&mut self) -> Value {
+        std::mem::replace(&mut self.ret, Value::UNDEFINED)
+    }
+
+    // ----- statements --------------------------------------------------------------------
+
+    pub fn exec_stmts(&mut self, cx: &Ctx, stmts: &[Stmt]) -> JsResult<Completion> {
+        for s in stmts {
+            match self.exec_stmt(cx, s, &[])? {
+                Completion::Normal => {}
+                c => return Ok(c),
+            }
+        }
+        Ok(Completion::Normal)
+    }
+
+    /// A block: a new scope when it declares anything lexically.
+    pub fn exec_block(&mut self, cx: &Ctx, stmts: &[Stmt]) -> JsResult<Completion> {
+        let mut decls = Vec::new();
+        lexically_scoped_decls(stmts, false, &mut decls);
+        if decls.is_empty() {
+            return self.exec_stmts(cx, stmts);
+        }
+        let saved = self.env;
+        let env = self.block_env(cx, &decls)?;
+        self.env = env;
+        let r = (|| {
+            self.hoist_functions(cx, stmts, env)?;
+            self.exec_stmts(cx, stmts)
+        })();
+        self.env = saved;
+        r
+    }
+
+    fn block_env(&mut self, cx: &Ctx, decls: &[(Atom, DeclKind)]) -> JsResult<Value> {
+        let mut binds = Vec::with_capacity(decls.len());
+        for (n, k) in decls {
+            let a = self.atom_of(&cx.ci, n)?;
+            binds.push((a, if *k == DeclKind::Const { 0 } else { bind::MUTABLE }));
+        }
+        let names = self.new_names(&binds)?;
+        self.new_env(envk::DECL, self.env, names, 0)
+    }
+
+    fn exec_stmt(&mut self, cx: &Ctx, s: &Stmt, labels: &[Atom]) -> JsResult<Completion> {
+        match &s.kind {
+            StmtKind::Expr(e) => {
+                let v = self.eval_expr(cx, e)?;
+                self.cv = v;
+                Ok(Completion::Normal)
+            }
+            StmtKind::Var(d) => {
+                self.exec_var(cx, d)?;
+                Ok(Completion::Normal)
+            }
+            StmtKind::Function(_) | StmtKind::Empty | StmtKind::Debugger => Ok(Completion::Normal),
+            StmtKind::Class(c) => {
+                let f = self.eval_class(cx, c, None)?;
+                let a = self.atom_of(&cx.ci, c.name.as_ref().unwrap())?;
+                let env = self.env;
+                self.init_binding(env, a, f)?;
+                Ok(Completion::Normal)
+            }
+            StmtKind::Block(b) => self.exec_block(cx, b),
+            StmtKind::If(c, a, b) => {
+                let t = self.eval_expr(cx, c)?;
+                self.cv = Value::UNDEFINED;
+                if self.to_boolean(t) {
+                    self.exec_stmt(cx, a, &[])
+                } else if let Some(b) = b {
+                    self.exec_stmt(cx, b, &[])
+                } else {
+                    Ok(Completion::Normal)
+                }
+            }
+            StmtKind::While(c, body) => {
+                self.cv = Value::UNDEFINED;
+                loop {
+                    let t = self.eval_expr(cx, c)?;
+                    if !self.to_boolean(t) {
+                        return Ok(Completion::Normal);
+                    }
+                    match self.exec_stmt(cx, body, &[])? {
+                        Completion::Normal => {}
+                        c => {
+                            if let Some(done) = loop_exit(c, labels) {
+                                return Ok(done);
+                            }
+                        }
+                    }
+                    self.safepoint()?;
+                }
+            }
+            StmtKind::DoWhile(body, c) => {
+                self.cv = Value::UNDEFINED;
+                loop {
+                    match self.exec_stmt(cx, body, &[])? {
+                        Completion::Normal => {}
+                        c => {
+                            if let Some(done) = loop_exit(c, labels) {
+                                return Ok(done);
+                            }
+                        }
+                    }
+                    let t = self.eval_expr(cx, c)?;
+                    if !self.to_boolean(t) {
+                        return Ok(Completion::Normal);
+                    }
+                    self.safepoint()?;
+                }
+            }
+            StmtKind::For { init, test, update, body } => self.exec_for(cx, init, test, update, body, labels),
+            StmtKind::ForIn { left, right, body } => self.exec_for_in(cx, left, right, body, labels),
+            StmtKind::ForOf { left, right, body } => self.exec_for_of(cx, left, right, body, labels),
+            StmtKind::Continue(l) => Ok(Completion::Continue(l.clone())),
+            StmtKind::Break(l) => Ok(Completion::Break(l.clone())),
+            StmtKind::Return(e) => {
+                let v = match e {
+                    Some(e) => self.eval_expr(cx, e)?,
+                    None => Value::UNDEFINED,
+                };
+                self.ret = v;
+                Ok(Completion::Return)
+            }
+            StmtKind::Throw(e) => {
+                let v = self.eval_expr(cx, e)?;
+                Err(self.throw_value(v))
+            }
+            StmtKind::Try { block, handler, finalizer } => self.exec_try(cx, block, handler, finalizer),
+            StmtKind::Switch(d, cases) => self.exec_switch(cx, d, cases),
+            StmtKind::Labeled(l, body) => {
+                let mut ls: Vec<Atom> = labels.to_vec();
+                ls.push(l.clone());
+                match self.exec_stmt(cx, body, &ls)? {
+                    Completion::Break(Some(b)) if b == *l => Ok(Completion::Normal),
+                    c => Ok(c),
+                }
+            }
+            StmtKind::With(o, body) => {
+                let v = self.eval_expr(cx, o)?;
+                let obj = self.to_object(v)?;
+                let saved = self.env;
+                let env = self.new_env(envk::WITH, saved, Value::UNDEFINED, 1)?;
+                self.set_env_slot(env, 0, obj);
+                self.env = env;
+                self.cv = Value::UNDEFINED;
+                let r = self.exec_stmt(cx, body, &[]);
+                self.env = saved;
+                r
+            }
+        }
+    }
+
+    fn exec_var(&mut self, cx: &Ctx, d: &VarDecl) -> JsResult<()> {
+        for decl in &d.decls {
+            match d.kind {
+                VarKind::Var => {
+                    if let Some(init) = &decl.init {
+                        if let Pattern::Ident(n, _) = &decl.target {
+                            let a = self.atom_of(&cx.ci, n)?;
+                            let r = self.resolve(a)?;
+                            self.push_ref(r);
+                            let v = self.eval_named(cx, init, &decl.target);
+                            self.pop_ref(r);
+                            let v = v?;
+                            self.put_ref(r, v, cx.strict)?;
+                        } else {
+                            let v = self.eval_expr(cx, init)?;
+                            self.bind_pattern(cx, &decl.target, v, None)?;
+                        }
+                    }
+                }
+                _ => {
+                    let v = match &decl.init {
+                        Some(init) => self.eval_named(cx, init, &decl.target)?,
+                        None => Value::UNDEFINED,
+                    };
+                    let env = self.env;
+                    self.bind_pattern(cx, &decl.target, v, Some(env))?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn push_ref(&mut self, r: Ref) {
+        match r {
+            Ref::Object { obj, key } => {
+                self.stack.push(obj);
+                self.stack.push(self.key_word_value(key));
+            }
+            Ref::GlobalLex { table, key } => {
+                self.stack.push(table);
+                self.stack.push(self.key_word_value(key));
+            }
+            Ref::Unresolvable { key } => {
+                self.stack.push(Value::UNDEFINED);
+                self.stack.push(self.key_word_value(key));
+            }
+            Ref::Slot { env, .. } => {
+                self.stack.push(env);
+                self.stack.push(Value::UNDEFINED);
+            }
+        }
+    }
+    fn pop_ref(&mut self, _r: Ref) {
+        self.stack.pop();
+        self.stack.pop();
+    }
+
+    fn exec_for(&mut self, cx: &Ctx, init: &Option<ForInit>, test: &Option<Box<Expr>>, update: &Option<Box<Expr>>, body: &Stmt, labels: &[Atom]) -> JsResult<Completion> {
+        let saved = self.env;
+        let r = (|| {
+            let mut per_iter = false;
+            match init {
+                Some(ForInit::Var(d)) if d.kind != VarKind::Var => {
+                    let mut names = Vec::new();
+                    for decl in &d.decls {
+                        decl.target.bound_names(&mut names);
+                    }
+                    let k = if d.kind == VarKind::Const { DeclKind::Const } else { DeclKind::Let };
+                    let decls: Vec<(Atom, DeclKind)> = names.into_iter().map(|n| (n, k)).collect();
+                    self.env = self.block_env(cx, &decls)?;
+                    per_iter = d.kind == VarKind::Let;
+                    self.exec_var(cx, d)?;
+                }
+                Some(ForInit::Var(d)) => self.exec_var(cx, d)?,
+                Some(ForInit::Expr(e)) => {
+                    self.eval_expr(cx, e)?;
+                }
+                None => {}
+            }
+            self.cv = Value::UNDEFINED;
+            if per_iter {
+                self.env = self.copy_env(self.env)?;
+            }
+            loop {
+                if let Some(t) = test {
+                    let v = self.eval_expr(cx, t)?;
+                    if !self.to_boolean(v) {
+                        return Ok(Completion::Normal);
+                    }
+                }
+                match self.exec_stmt(cx, body, &[])? {
+                    Completion::Normal => {}
+                    c => {
+                        if let Some(done) = loop_exit(c, labels) {
+                            return Ok(done);
+                        }
+                    }
+                }
+                if per_iter {
+                    self.env = self.copy_env(self.env)?;
+                }
+                if let Some(u) = update {
+                    self.eval_expr(cx, u)?;
+                }
+                self.safepoint()?;
+            }
+        })();
+        self.env = saved;
+        r
+    }
+
+    /// CreatePerIterationEnvironment: a copy of a loop's declarative environment.
+    fn copy_env(&mut self, env: Value) -> JsResult<Value> {
+        let parent = self.env_parent(env);
+        let names = self.word(env.off(), 2);
+        let n = self.env_kind(env);
+        let ne = self.new_env(n, parent, names, 0)?;
+        let len = self.cell_len(env.off());
+        for i in 3..=len {
+            let v = self.word(env.off(), i);
+            self.set_word(ne.off(), i, v);
+        }
+        Ok(ne)
+    }
+
+    /// Binds the loop variable of a for-in/of head to `v` (in a fresh scope for let/const).
+    fn bind_for_head(&mut self, cx: &Ctx, left: &ForHead, v: Value, outer: Value) -> JsResult<()> {
+        match left {
+            ForHead::Var(d) if d.kind != VarKind::Var => {
+                let mut names = Vec::new();
+                d.decls[0].target.bound_names(&mut names);
+                let k = if d.kind == VarKind::Const { DeclKind::Const } else { DeclKind::Let };
+                let decls: Vec<(Atom, DeclKind)> = names.into_iter().map(|n| (n, k)).collect();
+                self.env = outer;
+                self.stack.push(v);
+                let env = self.block_env(cx, &decls);
+                self.stack.pop();
+                self.env = env?;
+                let e = self.env;
+                self.bind_pattern(cx, &d.decls[0].target, v, Some(e))
+            }
+            ForHead::Var(d) => self.bind_pattern(cx, &d.decls[0].target, v, None),
+            ForHead::Pattern(p) => self.bind_pattern(cx, p, v, None),
+        }
+    }
+
+    fn for_head_tdz(&mut self, cx: &Ctx, left: &ForHead) -> JsResult<Option<Value>> {
+        if let ForHead::Var(d) = left {
+            if d.kind != VarKind::Var {
+                let mut names = Vec::new();
+                d.decls[0].target.bound_names(&mut names);
+                let decls: Vec<(Atom, DeclKind)> = names.into_iter().map(|n| (n, DeclKind::Let)).collect();
+                return Ok(Some(self.block_env(cx, &decls)?));
+            }
+        }
+        Ok(None)
+    }
+
+    fn exec_for_in(&mut self, cx: &Ctx, left: &ForHead, right: &Expr, body: &Stmt, labels: &[Atom]) -> JsResult<Completion> {
+        let outer = self.env;
+        let base = self.stack.len();
+        let r = (|| {
+            if let ForHead::Var(d) = left {
+                if let Some(init) = &d.decls[0].init {
+                    let v = self.eval_expr(cx, init)?;
+                    self.bind_pattern(cx, &d.decls[0].target, v, None)?;
+                }
+            }
+            if let Some(tdz) = self.for_head_tdz(cx, left)? {
+                self.env = tdz;
+            }
+            let o = self.eval_expr(cx, right)?;
+            self.env = outer;
+            self.cv = Value::UNDEFINED;
+            if o.is_nullish() {
+                return Ok(Completion::Normal);
+            }
+            let obj = self.to_object(o)?;
+            self.stack.push(obj);
+            let keys = self.for_in_keys(obj)?;
+            let karr = self.new_list(&keys)?;
+            self.stack.push(karr);
+            for (i, _) in keys.iter().enumerate() {
+                let k = self.list_get(karr, i);
+                // skip keys deleted during the loop
+                let pk = self.key_from_string(k)?;
+                if !self.has_property(obj, pk)? {
+                    continue;
+                }
+                self.bind_for_head(cx, left, k, outer)?;
+                let c = self.exec_stmt(cx, body, &[]);
+                self.env = outer;
+                match c? {
+                    Completion::Normal => {}
+                    c => {
+                        if let Some(done) = loop_exit(c, labels) {
+                            return Ok(done);
+                        }
+                    }
+                }
+                self.safepoint()?;
+            }
+            Ok(Completion::Normal)
+        })();
+        self.env = outer;
+        self.stack.truncate(base);
+        r
+    }
+
+    /// The enumerable string keys of `o` and its prototypes, shadowed ones once.
+    pub fn for_in_keys(&mut self, o: Value) -> JsResult<Vec<Value>> {
+        let mut seen: hashbrown::HashSet<PropKey> = hashbrown::HashSet::new();
+        let mut out = Vec::new();
+        let mut cur = o;
+        while cur.is_obj() {
+            for k in self.own_keys(cur) {
+                if k.is_symbol() {
+                    continue;
+                }
+                if !seen.insert(k) {
+                    continue;
+                }
+                if let Some(p) = self.get_own(cur, k) {
+                    if p.enumerable() {
+                        out.push(self.key_to_value(k)?);
+                    }
+                }
+            }
+            cur = self.proto_of(cur);
+        }
+        Ok(out)
+    }
+
+    fn exec_for_of(&mut self, cx: &Ctx, left: &ForHead, right: &Expr, body: &Stmt, labels: &[Atom]) -> JsResult<Completion> {
+        let outer = self.env;
+        let base = self.stack.len();
+        let r = (|| {
+            if let Some(tdz) = self.for_head_tdz(cx, left)? {
+                self.env = tdz;
+            }
+            let o = self.eval_expr(cx, right)?;
+            self.env = outer;
+            self.cv = Value::UNDEFINED;
+            let (iter, next) = self.get_iterator(o)?;
+            self.stack.push(iter);
+            self.stack.push(next);
+            loop {
+                let Some(v) = self.iterator_step(iter, next)? else { return Ok(Completion::Normal) };
+                let res = (|| {
+                    self.bind_for_head(cx, left, v, outer)?;
+                    self.exec_stmt(cx, body, &[])
+                })();
+                self.env = outer;
+                match res {
+                    Ok(Completion::Normal) => {}
+                    Ok(c) => {
+                        if let Some(done) = loop_exit(c, labels) {
+                            self.iterator_close(iter)?;
+                            return Ok(done);
+                        }
+                    }
+                    Err(Throw::Exception) => {
+                        let e = self.exception;
+                        self.stack.push(e);
+                        let _ = self.iterator_close(iter);
+                        self.exception = self.stack.pop().unwrap();
+                        return Err(Throw::Exception);
+                    }
+                    Err(t) => return Err(t),
+                }
+                self.safepoint()?;
+            }
+        })();
+        self.env = outer;
+        self.stack.truncate(base);
+        r
+    }
+
+    fn exec_try(&mut self, cx: &Ctx, block: &[Stmt], handler: &Option<Box<Catch>>, finalizer: &Option<Vec<Stmt>>) -> JsResult<Completion> {
+        let env = self.env;
+        let base = self.stack.len();
+        let depth = self.depth;
+        let env_depth = self.env_stack.len();
+        self.cv = Value::UNDEFINED;
+        let mut r = self.exec_block(cx, block);
+        if let (Err(Throw::Exception), Some(h)) = (&r, handler) {
+            self.env = env;
+            self.stack.truncate(base);
+            self.depth = depth;
+            self.env_stack.truncate(env_depth);
+            let exc = std::mem::replace(&mut self.exception, Value::UNDEFINED);
+            self.cv = Value::UNDEFINED;
+            r = (|| {
+                if let Some(p) = &h.param {
+                    let mut names = Vec::new();
+                    p.bound_names(&mut names);
+                    let decls: Vec<(Atom, DeclKind)> = names.into_iter().map(|n| (n, DeclKind::Let)).collect();
+                    self.stack.push(exc);
+                    let cenv = self.block_env(cx, &decls);
+                    self.stack.pop();
+                    self.env = cenv?;
+                    let e = self.env;
+                    self.bind_pattern(cx, p, exc, Some(e))?;
+                }
+                self.exec_block(cx, &h.body)
+            })();
+            self.env = env;
+        }
+        if let Some(f) = finalizer {
+            if matches!(r, Err(Throw::Interrupted) | Err(Throw::Fatal(_))) {
+                return r;
+            }
+            self.env = env;
+            self.stack.truncate(base);
+            self.depth = depth;
+            self.env_stack.truncate(env_depth);
+            // keep what the try/catch produced alive while the finally block runs
+            let saved_exc = self.exception;
+            let saved_ret = self.ret;
+            let saved_cv = self.cv;
+            self.stack.push(saved_exc);
+            self.stack.push(saved_ret);
+            self.stack.push(saved_cv);
+            let fr = self.exec_block(cx, f);
+            self.stack.truncate(base);
+            match fr? {
+                Completion::Normal => {
+                    self.exception = saved_exc;
+                    self.ret = saved_ret;
+                    self.cv = saved_cv;
+                }
+                c => return Ok(c),
+            }
+        }
+        r
+    }
+
+    fn exec_switch(&mut self, cx: &Ctx, d: &Expr, cases: &[SwitchCase]) -> JsResult<Completion> {
+        let v = self.eval_expr(cx, d)?;
+        let saved = self.env;
+        let base = self.stack.len();
+        self.stack.push(v);
+        let r = (|| {
+            let mut decls = Vec::new();
+            for c in cases {
+                lexically_scoped_decls(&c.body, false, &mut decls);
+            }
+            if !decls.is_empty() {
+                let env = self.block_env(cx, &decls)?;
+                self.env = env;
+                for c in cases {
+                    self.hoist_functions(cx, &c.body, env)?;
+                }
+            }
+            self.cv = Value::UNDEFINED;
+            let mut start = None;
+            for (i, c) in cases.iter().enumerate() {
+                if let Some(t) = &c.test {
+                    let tv = self.eval_expr(cx, t)?;
+                    if self.strict_eq(v, tv) {
+                        start = Some(i);
+                        break;
+                    }
+                }
+            }
+            let start = match start {
+                Some(s) => s,
+                None => match cases.iter().position(|c| c.test.is_none()) {
+                    Some(s) => s,
+                    None => return Ok(Completion::Normal),
+                },
+            };
+            for c in &cases[start..] {
+                match self.exec_stmts(cx, &c.body)? {
+                    Completion::Normal => {}
+                    Completion::Break(None) => return Ok(Completion::Normal),
+                    c => return Ok(c),
+                }
+            }
+            Ok(Completion::Normal)
+        })();
+        self.env = saved;
+        self.stack.truncate(base);
+        r
+    }
+
+    // ----- patterns ------------------------------------------------------------------------
+
+    /// Binds `pat` to `v`: initialising bindings of `env` (declarations), or assigning
+    /// through references when `env` is None (var declarations, assignment patterns).
+    pub fn bind_pattern(&mut self, cx: &Ctx, pat: &Pattern, v: Value, env: Option<Value>) -> JsResult<()> {
+        match pat {
+            Pattern::Ident(n, _) => {
+                let a = self.atom_of(&cx.ci, n)?;
+                match env {
+                    Some(e) => self.init_binding(e, a, v),
+                    None => {
+                        self.stack.push(v);
+                        let r = self.resolve(a);
+                        self.stack.pop();
+                        let r = r?;
+                        self.put_ref(r, v, cx.strict)
+                    }
+                }
+            }
+            Pattern::Expr(e) => {
+                self.stack.push(v);
+                let lr = self.eval_lref(cx, e);
+                self.stack.pop();
+                let lr = lr?;
+                self.lref_put(cx, lr, v)
+            }
+            Pattern::Object { props, rest, .. } => {
+                if v.is_nullish() {
+                    return Err(self.throw_type(&format!("Cannot destructure '{}' as it is {}.", if v.is_null() { "null" } else { "undefined" }, if v.is_null() { "null" } else { "undefined" })));
+                }
+                let base = self.stack.len();
+                self.stack.push(v);
+                let r = (|| {
+                    let mut used: Vec<Value> = Vec::new();
+                    for p in props {
+                        let key = self.eval_prop_key(cx, &p.key)?;
+                        let kv = self.key_word_value(key);
+                        self.stack.push(kv);
+                        if rest.is_some() {
+                            used.push(kv);
+                        }
+                        // evaluate the target reference before reading (assignment patterns)
+                        let sub = self.get_v(v, key)?;
+                        self.bind_elem(cx, &p.value, sub, env)?;
+                    }
+                    if let Some(r) = rest {
+                        let o = self.new_object()?;
+                        self.stack.push(o);
+                        let src = self.to_object(v)?;
+                        for k in self.own_keys(src) {
+                            if used.contains(&self.key_word_value(k)) {
+                                continue;
+                            }
+                            if let Some(p) = self.get_own(src, k) {
+                                if p.enumerable() {
+                                    let val = self.get(src, k, src)?;
+                                    self.create_data_property(o, k, val)?;
+                                }
+                            }
+                        }
+                        self.bind_pattern(cx, r, o, env)?;
+                    }
+                    Ok(())
+                })();
+                self.stack.truncate(base);
+                r
+            }
+            Pattern::Array { elems, rest, .. } => {
+                let base = self.stack.len();
+                let (iter, next) = self.get_iterator(v)?;
+                self.stack.push(iter);
+                self.stack.push(next);
+                let mut done = false;
+                let r = (|| {
+                    for e in elems {
+                        let item = if done {
+                            Value::UNDEFINED
+                        } else {
+                            match self.iterator_step(iter, next) {
+                                Ok(Some(x)) => x,
+                                Ok(None) => {
+                                    done = true;
+                                    Value::UNDEFINED
+                                }
+                                Err(t) => {
+                                    done = true;
+                                    return Err(t);
+                                }
+                            }
+                        };
+                        if let Some(e) = e {
+                            self.bind_elem(cx, e, item, env)?;
+                        }
+                    }
+                    if let Some(r) = rest {
+                        let mut items = Vec::new();
+                        let arr = self.new_array(&[])?;
+                        self.stack.push(arr);
+                        while !done {
+                            match self.iterator_step(iter, next) {
+                                Ok(Some(x)) => {
+                                    let i = items.len() as u32;
+                                    items.push(x);
+                                    self.create_data_property(arr, PropKey::Index(i), x)?;
+                                }
+                                Ok(None) => done = true,
+                                Err(t) => {
+                                    done = true;
+                                    return Err(t);
+                                }
+                            }
+                        }
+                        self.bind_pattern(cx, r, arr, env)?;
+                    }
+                    Ok(())
+                })();
+                let r = match r {
+                    Ok(()) if !done => self.iterator_close(iter),
+                    Err(Throw::Exception) if !done => {
+                        let e = self.exception;
+                        self.stack.push(e);
+                        let _ = self.iterator_close(iter);
+                        self.exception = e;
+                        Err(Throw::Exception)
+                    }
+                    r => r,
+                };
+                self.stack.truncate(base);
+                r
+            }
+        }
+    }
+
+    fn bind_elem(&mut self, cx: &Ctx, e: &PatElem, mut v: Value, env: Option<Value>) -> JsResult<()> {
+        if v.is_undefined() {
+            if let Some(init) = &e.init {
+                v = self.eval_named(cx, init, &e.target)?;
+            }
+        }
+        self.bind_pattern(cx, &e.target, v, env)
+    }
+
+    /// Evaluates `e`, naming an anonymous function after the identifier it is bound to.
+    pub fn eval_named(&mut self, cx: &Ctx, e: &Expr, target: &Pattern) -> JsResult<Value> {
+        if let Pattern::Ident(n, _) = target {
+            if super::function::is_anonymous_fn(e) {
+                let a = self.atom_of(&cx.ci, n)?;
+                return self.eval_anonymous(cx, e, a);
+            }
+        }
+        self.eval_expr(cx, e)
+    }
+
+    fn eval_anonymous(&mut self, cx: &Ctx, e: &Expr, name: Value) -> JsResult<Value> {
+        match &e.kind {
+            ExprKind::Function(f) | ExprKind::Arrow(f) => self.make_function(cx, f, Some(name), Value::UNDEFINED),
+            ExprKind::Class(c) => self.eval_class(cx, c, Some(name)),
+            _ => self.eval_expr(cx, e),
+        }
+    }
+
+    // ----- iteration protocol ----------------------------------------------------------------
+
+    pub fn get_iterator(&mut self, v: Value) -> JsResult<(Value, Value)> {
+        let ik = self.i(I::SymIterator);
+        let m = self.get_v(v, PropKey::Key(ik))?;
+        if !self.is_callable(m) {
+            return Err(self.throw_type("object is not iterable (cannot read property Symbol(Symbol.iterator))"));
+        }
+        let it = self.call(m, v, &[])?;
+        if !it.is_obj() {
+            return Err(self.throw_type("Result of the Symbol.iterator method is not an object"));
+        }
+        self.stack.push(it);
+        let nk = self.key_atom(A::next);
+        let next = self.get(it, nk, it);
+        self.stack.pop();
+        Ok((it, next?))
+    }
+
+    /// IteratorStep + IteratorValue: None when done.
+    pub fn iterator_step(&mut self, iter: Value, next: Value) -> JsResult<Option<Value>> {
+        if !self.is_callable(next) {
+            return Err(self.throw_type("iterator.next is not a function"));
+        }
+        let r = self.call(next, iter, &[])?;
+        if !r.is_obj() {
+            return Err(self.throw_type("Iterator result is not an object"));
+        }
+        self.stack.push(r);
+        let dk = self.key_atom(A::done);
+        let d = self.get(r, dk, r);
+        let res = match d {
+            Ok(d) if self.to_boolean(d) => Ok(None),
+            Ok(_) => {
+                let vk = self.key_atom(A::value);
+                self.get(r, vk, r).map(Some)
+            }
+            Err(t) => Err(t),
+        };
+        self.stack.pop();
+        res
+    }
+
+    pub fn iterator_close(&mut self, iter: Value) -> JsResult<()> {
+        let rk = self.key_atom(A::return_);
+        let m = self.get_v(iter, rk)?;
+        if m.is_nullish() {
+            return Ok(());
+        }
+        let r = self.call(m, iter, &[])?;
+        if !r.is_obj() {
+            return Err(self.throw_type("iterator result is not an object"));
+        }
+        Ok(())
+    }
+
+    /// All values of an iterable (spread).
+    pub fn iterate_to_vec(&mut self, v: Value) -> JsResult<Vec<Value>> {
+        // fast path: a plain array with the built-in iterator
+        if self.is_array(v) && self.array_iteration_is_pristine(v) {
+            let n = self.array_len(v);
+            let mut out = Vec::with_capacity(n as usize);
+            for i in 0..n {
+                out.push(self.get(v, PropKey::Index(i), v)?);
+            }
+            return Ok(out);
+        }
+        let (iter, next) = self.get_iterator(v)?;
+        let base = self.stack.len();
+        self.stack.push(iter);
+        self.stack.push(next);
+        let mut out = Vec::new();
+        let r = loop {
+            match self.iterator_step(iter, next) {
+                Ok(Some(x)) => {
+                    self.stack.push(x);
+                    out.push(x);
+                }
+                Ok(None) => break Ok(()),
+                Err(t) => break Err(t),
+            }
+        };
+        self.stack.truncate(base);
+        r.map(|_| out)
+    }
+
+    fn array_iteration_is_pristine(&mut self, a: Value) -> bool {
+        let ik = self.i(I::SymIterator);
+        let ap = self.i(I::ArrayProto);
+        if self.proto_of(a) != ap || self.get_own(a, PropKey::Key(ik)).is_some() {
+            return false;
+        }
+        let vals = self.i(I::ArrayProtoValues);
+        let cur = self.get_own(ap, PropKey::Key(ik));
+        let aip = self.i(I::ArrayIteratorProto);
+        let nk = self.key_atom(A::next);
+        let next_ok = self.get_own(aip, nk).is_some_and(|p| !p.is_accessor() && self.class_of(p.value) == class::NATIVE);
+        cur.is_some_and(|p| !p.is_accessor() && p.value == vals) && next_ok
+    }
+
+    // ----- expressions -----------------------------------------------------------------------
+
+    pub fn eval_prop_key(&mut self, cx: &Ctx, k: &crate::ast::PropKey) -> JsResult<PropKey> {
+        match k {
+            crate::ast::PropKey::Ident(n) => {
+                let a = self.atom_of(&cx.ci, n)?;
+                if let Some(i) = crate::vm::string::array_index(self.units(a)) {
+                    return Ok(PropKey::Index(i));
+                }
+                Ok(PropKey::Key(a))
+            }
+            crate::ast::PropKey::Str(s) => Ok(self.key_from_units(s)?),
+            crate::ast::PropKey::Num(n) => {
+                let v = Value::num(*n);
+                self.to_property_key(v)
+            }
+            crate::ast::PropKey::Computed(e) => {
+                let v = self.eval_expr(cx, e)?;
+                self.to_property_key(v)
+            }
+        }
+    }
+
+    fn member_key(&mut self, cx: &Ctx, p: &MemberProp) -> JsResult<PropKey> {
+        match p {
+            MemberProp::Name(n) => {
+                let a = self.atom_of(&cx.ci, n)?;
+                Ok(PropKey::Key(a))
+            }
+            MemberProp::Computed(e) => {
+                let v = self.eval_expr(cx, e)?;
+                if v.is_num() {
+                    let n = v.as_num();
+                    if n >= 0.0 && n < 4294967295.0 && n.fract() == 0.0 {
+                        return Ok(PropKey::Index(n as u32));
+                    }
+                }
+                self.to_property_key(v)
+            }
+        }
+    }
+
+    fn eval_lref(&mut self, cx: &Ctx, e: &Expr) -> JsResult<LRef> {
+        match &e.kind {
+            ExprKind::Ident(n) => {
+                let a = self.atom_of(&cx.ci, n)?;
+                Ok(LRef::Binding(self.resolve(a)?))
+            }
+            ExprKind::Member { object, prop, .. } => {
+                let o = self.eval_expr(cx, object)?;
+                self.stack.push(o);
+                let k = self.member_key(cx, prop);
+                self.stack.pop();
+                let k = k?;
+                if o.is_nullish() {
+                    let kn = self.key_display(k);
+                    let what = if o.is_null() { "null" } else { "undefined" };
+                    return Err(self.throw_type(&format!("Cannot set properties of {what} (setting '{kn}')")));
+                }
+                Ok(LRef::Prop(o, k))
+            }
+            ExprKind::SuperMember(p) => {
+                let this = self.this_value()?;
+                self.stack.push(this);
+                let k = self.member_key(cx, p);
+                self.stack.pop();
+                Ok(LRef::Super(this, k?))
+            }
+            ExprKind::Paren(inner) => self.eval_lref(cx, inner),
+            _ => {
+                // e.g. `f() = 1` in sloppy code: evaluate, then fail
+                self.eval_expr(cx, e)?;
+                Err(self.throw_ref("Invalid left-hand side in assignment"))
+            }
+        }
+    }
+
+    fn push_lref(&mut self, r: LRef) {
+        match r {
+            LRef::Binding(b) => self.push_ref(b),
+            LRef::Prop(o, k) | LRef::Super(o, k) => {
+                self.stack.push(o);
+                self.stack.push(self.key_word_value(k));
+            }
+        }
+    }
+
+    fn lref_get(&mut self, r: LRef) -> JsResult<Value> {
+        match r {
+            LRef::Binding(b) => self.get_ref(b),
+            LRef::Prop(o, k) => self.get_v(o, k),
+            LRef::Super(this, k) => {
+                let base = self.super_base()?;
+                if !base.is_obj() {
+                    return Ok(Value::UNDEFINED);
+                }
+                self.get(base, k, this)
+            }
+        }
+    }
+
+    fn lref_put(&mut self, cx: &Ctx, r: LRef, v: Value) -> JsResult<()> {
+        match r {
+            LRef::Binding(b) => self.put_ref(b, v, cx.strict),
+            LRef::Prop(o, k) => self.put_value(o, k, v, cx.strict),
+            LRef::Super(this, k) => {
+                let base = self.super_base()?;
+                let ok = if base.is_obj() { self.set(base, k, v, this)? } else { false };
+                if !ok && cx.strict {
+                    return Err(self.throw_type("Cannot assign to read only property of super"));
+                }
+                Ok(())
+            }
+        }
+    }
+
+    pub fn eval_expr(&mut self, cx: &Ctx, e: &Expr) -> JsResult<Value> {
+        match &e.kind {
+            ExprKind::Num(n) => Ok(Value::num(*n)),
+            ExprKind::Str(s) => self.string_literal(cx, s),
+            ExprKind::Bool(b) => Ok(Value::bool(*b)),
+            ExprKind::Null => Ok(Value::NULL),
+            ExprKind::Ident(n) => {
+                let a = self.atom_of(&cx.ci, n)?;
+                let r = self.resolve(a)?;
+                self.get_ref(r)
+            }
+            ExprKind::This => self.this_value(),
+            ExprKind::Paren(inner) => self.eval_expr(cx, inner),
+            ExprKind::Template(t) => self.eval_template(cx, t),
+            ExprKind::TaggedTemplate(tag, t) => self.eval_tagged(cx, tag, t),
+            ExprKind::Regex { pattern, flags } => crate::builtins::regexp_create_literal(self, pattern, flags),
+            ExprKind::BigInt(_) => Err(self.throw_syntax("BigInt is not supported yet")),
+            ExprKind::Array(items) => self.eval_array(cx, items),
+            ExprKind::Object(props) => self.eval_object(cx, props),
+            ExprKind::Function(f) | ExprKind::Arrow(f) => self.make_function(cx, f, None, Value::UNDEFINED),
+            ExprKind::Class(c) => self.eval_class(cx, c, None),
+            ExprKind::Unary(op, a) => self.eval_unary(cx, *op, a),
+            ExprKind::Update { op, prefix, target } => {
+                let r = self.eval_lref(cx, target)?;
+                let base = self.stack.len();
+                self.push_lref(r);
+                let res = (|| {
+                    let old = self.lref_get(r)?;
+                    let n = self.to_numeric(old)?;
+                    let nv = if *op == UpdateOp::Inc { n + 1.0 } else { n - 1.0 };
+                    self.lref_put(cx, r, Value::num(nv))?;
+                    Ok(Value::num(if *prefix { nv } else { n }))
+                })();
+                self.stack.truncate(base);
+                res
+            }
+            ExprKind::Binary(op, a, b) => {
+                let l = self.eval_expr(cx, a)?;
+                self.stack.push(l);
+                let r = self.eval_expr(cx, b);
+                let r = match r {
+                    Ok(r) => r,
+                    Err(t) => {
+                        self.stack.pop();
+                        return Err(t);
+                    }
+                };
+                self.stack.push(r);
+                let res = self.binary(*op, l, r);
+                self.stack.pop();
+                self.stack.pop();
+                res
+            }
+            ExprKind::Logical(op, a, b) => {
+                let l = self.eval_expr(cx, a)?;
+                let short = match op {
+                    LogicalOp::And => !self.to_boolean(l),
+                    LogicalOp::Or => self.to_boolean(l),
+                    LogicalOp::Coalesce => !l.is_nullish(),
+                };
+                if short {
+                    Ok(l)
+                } else {
+                    self.eval_expr(cx, b)
+                }
+            }
+            ExprKind::Assign { op, target, value } => self.eval_assign(cx, *op, target, value),
+            ExprKind::Cond(c, a, b) => {
+                let t = self.eval_expr(cx, c)?;
+                if self.to_boolean(t) {
+                    self.eval_expr(cx, a)
+                } else {
+                    self.eval_expr(cx, b)
+                }
+            }
+            ExprKind::Call { callee, args, optional } => self.eval_call(cx, callee, args, *optional),
+            ExprKind::New { callee, args } => {
+                let f = self.eval_expr(cx, callee)?;
+                let base = self.stack.len();
+                self.stack.push(f);
+                self.stack.push(Value::UNDEFINED);
+                let r = (|| {
+                    let argc = self.eval_args(cx, args)?;
+                    if !self.is_constructor(f) {
+                        let what = callee_text(cx, callee);
+                        return Err(self.throw_type(&format!("{what} is not a constructor")));
+                    }
+                    self.construct_at(base, argc, f)
+                })();
+                self.stack.truncate(base);
+                r
+            }
+            ExprKind::Member { object, prop, optional } => {
+                let o = self.eval_expr(cx, object)?;
+                if *optional && o.is_nullish() {
+                    return Err(Throw::ShortCircuit);
+                }
+                self.stack.push(o);
+                let k = self.member_key(cx, prop);
+                let r = match k {
+                    Ok(k) => self.get_v(o, k),
+                    Err(t) => Err(t),
+                };
+                self.stack.pop();
+                r
+            }
+            ExprKind::SuperMember(p) => {
+                let this = self.this_value()?;
+                let base = self.stack.len();
+                self.stack.push(this);
+                let r = (|| {
+                    let k = self.member_key(cx, p)?;
+                    let kv = self.key_word_value(k);
+                    self.stack.push(kv);
+                    let sb = self.super_base()?;
+                    if !sb.is_obj() {
+                        return Ok(Value::UNDEFINED);
+                    }
+                    self.get(sb, k, this)
+                })();
+                self.stack.truncate(base);
+                r
+            }
+            ExprKind::SuperCall(args) => {
+                let base = self.stack.len();
+                let r = (|| {
+                    self.stack.push(Value::UNDEFINED);
+                    self.stack.push(Value::UNDEFINED);
+                    let argc = self.eval_args(cx, args)?;
+                    let a: Vec<Value> = self.stack[base + 2..base + 2 + argc].to_vec();
+                    self.super_call(&a)
+                })();
+                self.stack.truncate(base);
+                r
+            }
+            ExprKind::Seq(es) => {
+                let mut v = Value::UNDEFINED;
+                for e in es {
+                    v = self.eval_expr(cx, e)?;
+                }
+                Ok(v)
+            }
+            ExprKind::Spread(_) => Err(self.throw_syntax("unexpected spread")),
+            ExprKind::NewTarget => Ok(self.new_target_value()),
+            ExprKind::OptionalChain(inner) => {
+                let base = self.stack.len();
+                match self.eval_expr(cx, inner) {
+                    Err(Throw::ShortCircuit) => {
+                        self.stack.truncate(base);
+                        Ok(Value::UNDEFINED)
+                    }
+                    r => r,
+                }
+            }
+        }
+    }
+
+    fn string_literal(&mut self, cx: &Ctx, s: &JsStr) -> JsResult<Value> {
+        let key = s.as_ptr() as *const u8;
+        if let Some(v) = cx.ci.atoms.borrow().get(&key) {
+            return Ok(*v);
+        }
+        let v = self.intern(s)?;
+        cx.ci.atoms.borrow_mut().insert(key, v);
+        Ok(v)
+    }
+
+    pub fn binary(&mut self, op: BinOp, l: Value, r: Value) -> JsResult<Value> {
+        use super::ops::{to_int32, to_uint32};
+        if l.is_num() && r.is_num() {
+            let (x, y) = (l.as_num(), r.as_num());
+            let v = match op {
+                BinOp::Add => x + y,
+                BinOp::Sub => x - y,
+                BinOp::Mul => x * y,
+                BinOp::Div => x / y,
+                BinOp::Mod => js_rem(x, y),
+                BinOp::Lt => return Ok(Value::bool(x < y)),
+                BinOp::Gt => return Ok(Value::bool(x > y)),
+                BinOp::Le => return Ok(Value::bool(x <= y)),
+                BinOp::Ge => return Ok(Value::bool(x >= y)),
+                BinOp::StrictEq | BinOp::Eq => return Ok(Value::bool(x == y)),
+                BinOp::StrictNotEq | BinOp::NotEq => return Ok(Value::bool(x != y)),
+                BinOp::BitAnd => (to_int32(x) & to_int32(y)) as f64,
+                BinOp::BitOr => (to_int32(x) | to_int32(y)) as f64,
+                BinOp::BitXor => (to_int32(x) ^ to_int32(y)) as f64,
+                BinOp::Shl => to_int32(x).wrapping_shl(to_uint32(y) & 31) as f64,
+                BinOp::Shr => (to_int32(x) >> (to_uint32(y) & 31)) as f64,
+                BinOp::UShr => (to_uint32(x) >> (to_uint32(y) & 31)) as f64,
+                BinOp::Exp => js_pow(x, y),
+                _ => return self.binary_slow(op, l, r),
+            };
+            return Ok(Value::num(v));
+        }
+        self.binary_slow(op, l, r)
+    }
+
+    fn binary_slow(&mut self, op: BinOp, l: Value, r: Value) -> JsResult<Value> {
+        use super::ops::{to_int32, to_uint32};
+        Ok(match op {
+            BinOp::Add => return self.add(l, r),
+            BinOp::StrictEq => Value::bool(self.strict_eq(l, r)),
+            BinOp::StrictNotEq => Value::bool(!self.strict_eq(l, r)),
+            BinOp::Eq => Value::bool(self.loose_eq(l, r)?),
+            BinOp::NotEq => Value::bool(!self.loose_eq(l, r)?),
+            BinOp::Lt => Value::bool(self.less_than(l, r, true)? == Some(true)),
+            BinOp::Gt => Value::bool(self.less_than(r, l, false)? == Some(true)),
+            BinOp::Le => Value::bool(self.less_than(r, l, false)? == Some(false)),
+            BinOp::Ge => Value::bool(self.less_than(l, r, true)? == Some(false)),
+            BinOp::In => {
+                if !r.is_obj() {
+                    return Err(self.throw_type("Cannot use 'in' operator to search for a key in a non-object"));
+                }
+                let k = self.to_property_key(l)?;
+                Value::bool(self.has_property(r, k)?)
+            }
+            BinOp::InstanceOf => Value::bool(self.instance_of(l, r)?),
+            _ => {
+                let x = self.to_numeric(l)?;
+                let y = self.to_numeric(r)?;
+                Value::num(match op {
+                    BinOp::Sub => x - y,
+                    BinOp::Mul => x * y,
+                    BinOp::Div => x / y,
+                    BinOp::Mod => js_rem(x, y),
+                    BinOp::Exp => js_pow(x, y),
+                    BinOp::BitAnd => (to_int32(x) & to_int32(y)) as f64,
+                    BinOp::BitOr => (to_int32(x) | to_int32(y)) as f64,
+                    BinOp::BitXor => (to_int32(x) ^ to_int32(y)) as f64,
+                    BinOp::Shl => to_int32(x).wrapping_shl(to_uint32(y) & 31) as f64,
+                    BinOp::Shr => (to_int32(x) >> (to_uint32(y) & 31)) as f64,
+                    BinOp::UShr => (to_uint32(x) >> (to_uint32(y) & 31)) as f64,
+                    _ => unreachable!(),
+                })
+            }
+        })
+    }
+
+    fn eval_unary(&mut self, cx: &Ctx, op: UnaryOp, a: &Expr) -> JsResult<Value> {
+        match op {
+            UnaryOp::TypeOf => {
+                if let ExprKind::Ident(n) = &a.kind {
+                    let at = self.atom_of(&cx.ci, n)?;
+                    let r = self.resolve(at)?;
+                    if let Ref::Unresolvable { .. } = r {
+                        return Ok(self.a(A::undefined));
+                    }
+                    let v = self.get_ref(r)?;
+                    return Ok(self.a(self.type_of(v)));
+                }
+                let v = self.eval_expr(cx, a)?;
+                Ok(self.a(self.type_of(v)))
+            }
+            UnaryOp::Delete => self.eval_delete(cx, a),
+            UnaryOp::Void => {
+                self.eval_expr(cx, a)?;
+                Ok(Value::UNDEFINED)
+            }
+            UnaryOp::Not => {
+                let v = self.eval_expr(cx, a)?;
+                Ok(Value::bool(!self.to_boolean(v)))
+            }
+            UnaryOp::Neg => {
+                let v = self.eval_expr(cx, a)?;
+                Ok(Value::num(-self.to_numeric(v)?))
+            }
+            UnaryOp::Plus => {
+                let v = self.eval_expr(cx, a)?;
+                Ok(Value::num(self.to_number(v)?))
+            }
+            UnaryOp::BitNot => {
+                let v = self.eval_expr(cx, a)?;
+                Ok(Value::num(!self.to_int32(v)? as f64))
+            }
+        }
+    }
+
+    fn eval_delete(&mut self, cx: &Ctx, a: &Expr) -> JsResult<Value> {
+        match &a.kind {
+            ExprKind::Paren(inner) => self.eval_delete(cx, inner),
+            ExprKind::Member { object, prop, optional } => {
+                let o = self.eval_expr(cx, object)?;
+                if *optional && o.is_nullish() {
+                    return Err(Throw::ShortCircuit);
+                }
+                self.stack.push(o);
+                let k = self.member_key(cx, prop);
+                self.stack.pop();
+                let k = k?;
+                let obj = self.to_object(o)?;
+                let ok = self.delete_own(obj, k);
+                if !ok && cx.strict {
+                    let kn = self.key_display(k);
+                    return Err(self.throw_type(&format!("Cannot delete property '{kn}' of object")));
+                }
+                Ok(Value::bool(ok))
+            }
+            ExprKind::SuperMember(_) => {
+                self.this_value()?;
+                Err(self.throw_ref("Unsupported reference to 'super'"))
+            }
+            ExprKind::Ident(n) => {
+                let at = self.atom_of(&cx.ci, n)?;
+                match self.resolve(at)? {
+                    Ref::Unresolvable { .. } => Ok(Value::TRUE),
+                    Ref::Object { obj, key } => Ok(Value::bool(self.delete_own(obj, key))),
+                    _ => Ok(Value::FALSE),
+                }
+            }
+            _ => {
+                self.eval_expr(cx, a)?;
+                Ok(Value::TRUE)
+            }
+        }
+    }
+
+    fn eval_assign(&mut self, cx: &Ctx, op: AssignOp, target: &Pattern, value: &Expr) -> JsResult<Value> {
+        if let AssignOp::Assign = op {
+            match target {
+                Pattern::Object { .. } | Pattern::Array { .. } => {
+                    let v = self.eval_expr(cx, value)?;
+                    self.stack.push(v);
+                    let r = self.bind_pattern(cx, target, v, None);
+                    self.stack.pop();
+                    r?;
+                    return Ok(v);
+                }
+                _ => {}
+            }
+        }
+        let texpr = match target {
+            Pattern::Expr(e) => &**e,
+            Pattern::Ident(n, span) => {
+                // identifiers arrive as patterns
+                let a = self.atom_of(&cx.ci, n)?;
+                let r = self.resolve(a)?;
+                return self.assign_to(cx, op, LRef::Binding(r), value, Some(target), *span);
+            }
+            _ => return Err(self.throw_syntax("Invalid assignment target")),
+        };
+        let r = self.eval_lref(cx, texpr)?;
+        self.assign_to(cx, op, r, value, None, texpr.span)
+    }
+
+    fn assign_to(&mut self, cx: &Ctx, op: AssignOp, r: LRef, value: &Expr, named: Option<&Pattern>, _span: Span) -> JsResult<Value> {
+        let base = self.stack.len();
+        self.push_lref(r);
+        let res = (|| match op {
+            AssignOp::Assign => {
+                let v = match named {
+                    Some(p) => self.eval_named(cx, value, p)?,
+                    None => self.eval_expr(cx, value)?,
+                };
+                self.stack.push(v);
+                self.lref_put(cx, r, v)?;
+                Ok(v)
+            }
+            AssignOp::Bin(b) => {
+                let old = self.lref_get(r)?;
+                self.stack.push(old);
+                let rv = self.eval_expr(cx, value)?;
+                self.stack.push(rv);
+                let v = self.binary(b, old, rv)?;
+                self.stack.push(v);
+                self.lref_put(cx, r, v)?;
+                Ok(v)
+            }
+            AssignOp::Logical(l) => {
+                let old = self.lref_get(r)?;
+                let short = match l {
+                    LogicalOp::And => !self.to_boolean(old),
+                    LogicalOp::Or => self.to_boolean(old),
+                    LogicalOp::Coalesce => !old.is_nullish(),
+                };
+                if short {
+                    return Ok(old);
+                }
+                let v = match named {
+                    Some(p) => self.eval_named(cx, value, p)?,
+                    None => self.eval_expr(cx, value)?,
+                };
+                self.stack.push(v);
+                self.lref_put(cx, r, v)?;
+                Ok(v)
+            }
+        })();
+        self.stack.truncate(base);
+        res
+    }
+
+    /// Evaluates arguments (with spread) onto the stack; returns their count.
+    fn eval_args(&mut self, cx: &Ctx, args: &[Expr]) -> JsResult<usize> {
+        let start = self.stack.len();
+        for a in args {
+            if let ExprKind::Spread(inner) = &a.kind {
+                let v = self.eval_expr(cx, inner)?;
+                self.stack.push(v);
+                let items = self.iterate_to_vec(v)?;
+                self.stack.pop();
+                self.stack.extend_from_slice(&items);
+            } else {
+                let v = self.eval_expr(cx, a)?;
+                self.stack.push(v);
+            }
+        }
+        Ok(self.stack.len() - start)
+    }
+
+    fn eval_call(&mut self, cx: &Ctx, callee: &Expr, args: &[Expr], optional: bool) -> JsResult<Value> {
+        let base = self.stack.len();
+        let r = (|| {
+            // the callee and its `this`
+            let (f, this) = match &callee.kind {
+                ExprKind::Member { object, prop, optional: opt_m } => {
+                    let o = self.eval_expr(cx, object)?;
+                    if *opt_m && o.is_nullish() {
+                        return Err(Throw::ShortCircuit);
+                    }
+                    self.stack.push(o);
+                    let k = self.member_key(cx, prop)?;
+                    let f = self.get_v(o, k)?;
+                    self.stack.pop();
+                    (f, o)
+                }
+                ExprKind::SuperMember(p) => {
+                    let this = self.this_value()?;
+                    self.stack.push(this);
+                    let k = self.member_key(cx, p)?;
+                    let sb = self.super_base()?;
+                    let f = if sb.is_obj() { self.get(sb, k, this)? } else { Value::UNDEFINED };
+                    self.stack.pop();
+                    (f, this)
+                }
+                ExprKind::Ident(n) => {
+                    let a = self.atom_of(&cx.ci, n)?;
+                    let r = self.resolve(a)?;
+                    let f = self.get_ref(r)?;
+                    let this = match r {
+                        Ref::Object { obj, .. } if obj != self.global() && self.class_of(obj) != class::ORDINARY || matches!(r, Ref::Object { obj, .. } if self.is_with_object(obj)) => obj,
+                        _ => Value::UNDEFINED,
+                    };
+                    // direct eval
+                    if &**n == "eval" && f == self.i(I::Eval) {
+                        self.stack.push(f);
+                        let argc = self.eval_args(cx, args)?;
+                        let first = if argc > 0 { self.stack[base + 1] } else { Value::UNDEFINED };
+                        return self.direct_eval(cx, first);
+                    }
+                    (f, this)
+                }
+                _ => (self.eval_expr(cx, callee)?, Value::UNDEFINED),
+            };
+            if optional && f.is_nullish() {
+                return Err(Throw::ShortCircuit);
+            }
+            self.stack.push(f);
+            self.stack.push(this);
+            let argc = self.eval_args(cx, args)?;
+            if !self.is_callable(f) {
+                let what = callee_text(cx, callee);
+                return Err(self.throw_type(&format!("{what} is not a function")));
+            }
+            let fb = self.stack.len() - argc - 2;
+            self.call_at(fb, argc, Value::UNDEFINED)
+        })();
+        self.stack.truncate(base);
+        r
+    }
+
+    fn is_with_object(&self, obj: Value) -> bool {
+        let mut env = self.env;
+        while env.is_cell() {
+            if self.env_kind(env) == envk::WITH && self.env_slot(env, 0) == obj {
+                return true;
+            }
+            env = self.env_parent(env);
+        }
+        false
+    }
+
+    fn eval_array(&mut self, cx: &Ctx, items: &[Option<Expr>]) -> JsResult<Value> {
+        let arr = self.new_array(&[])?;
+        let base = self.stack.len();
+        self.stack.push(arr);
+        let r = (|| {
+            let mut i: u32 = 0;
+            for it in items {
+                match it {
+                    None => i += 1,
+                    Some(Expr { kind: ExprKind::Spread(inner), .. }) => {
+                        let v = self.eval_expr(cx, inner)?;
+                        self.stack.push(v);
+                        let vals = self.iterate_to_vec(v)?;
+                        for x in vals {
+                            self.create_data_property(arr, PropKey::Index(i), x)?;
+                            i += 1;
+                        }
+                        self.stack.pop();
+                    }
+                    Some(e) => {
+                        let v = self.eval_expr(cx, e)?;
+                        self.create_data_property(arr, PropKey::Index(i), v)?;
+                        i += 1;
+                    }
+                }
+            }
+            self.set_slot(arr, 0, Value::num(i as f64));
+            Ok(arr)
+        })();
+        self.stack.truncate(base);
+        r
+    }
+
+    fn eval_object(&mut self, cx: &Ctx, props: &[Property]) -> JsResult<Value> {
+        let o = self.new_object()?;
+        let base = self.stack.len();
+        self.stack.push(o);
+        let r = (|| {
+            for p in props {
+                match p {
+                    Property::Init(k, v) => {
+                        let key = self.eval_prop_key(cx, k)?;
+                        let kv = self.key_word_value(key);
+                        self.stack.push(kv);
+                        let val = if super::function::is_anonymous_fn(v) {
+                            let n = self.name_from_key(key)?;
+                            self.eval_anonymous(cx, v, n)?
+                        } else {
+                            self.eval_expr(cx, v)?
+                        };
+                        self.create_data_property(o, key, val)?;
+                        self.stack.pop();
+                    }
+                    Property::Proto(v) => {
+                        let val = self.eval_expr(cx, v)?;
+                        if val.is_obj() || val.is_null() {
+                            self.set_proto_raw(o, val);
+                        }
+                    }
+                    Property::Method(k, f) => {
+                        let key = self.eval_prop_key(cx, k)?;
+                        let kv = self.key_word_value(key);
+                        self.stack.push(kv);
+                        let n = self.name_from_key(key)?;
+                        let fo = self.make_function(cx, f, Some(n), o)?;
+                        self.define_own(o, key, PropDesc::data(fo, attr::WEC))?;
+                        self.stack.pop();
+                    }
+                    Property::Getter(k, f) | Property::Setter(k, f) => {
+                        let key = self.eval_prop_key(cx, k)?;
+                        let kv = self.key_word_value(key);
+                        self.stack.push(kv);
+                        let n = self.name_from_key(key)?;
+                        let fo = self.make_function(cx, f, Some(n), o)?;
+                        let d = if matches!(p, Property::Getter(..)) {
+                            PropDesc { get: Some(fo), enumerable: Some(true), configurable: Some(true), ..Default::default() }
+                        } else {
+                            PropDesc { set: Some(fo), enumerable: Some(true), configurable: Some(true), ..Default::default() }
+                        };
+                        self.define_own(o, key, d)?;
+                        self.stack.pop();
+                    }
+                    Property::Spread(e) => {
+                        let v = self.eval_expr(cx, e)?;
+                        self.stack.push(v);
+                        self.copy_data_properties(o, v, &[])?;
+                        self.stack.pop();
+                    }
+                    Property::CoverInit(..) => return Err(self.throw_syntax("Invalid shorthand property initializer")),
+                }
+            }
+            Ok(o)
+        })();
+        self.stack.truncate(base);
+        r
+    }
+
+    /// CopyDataProperties(target, source, excluded).
+    pub fn copy_data_properties(&mut self, target: Value, src: Value, excluded: &[PropKey]) -> JsResult<()> {
+        if src.is_nullish() {
+            return Ok(());
+        }
+        let from = self.to_object(src)?;
+        self.stack.push(from);
+        for k in self.own_keys(from) {
+            if excluded.contains(&k) {
+                continue;
+            }
+            if let Some(p) = self.get_own(from, k) {
+                if p.enumerable() {
+                    let v = self.get(from, k, from)?;
+                    self.create_data_property(target, k, v)?;
+                }
+            }
+        }
+        self.stack.pop();
+        Ok(())
+    }
+
+    fn eval_template(&mut self, cx: &Ctx, t: &Template) -> JsResult<Value> {
+        let mut acc: Vec<u16> = Vec::new();
+        for (i, q) in t.quasis.iter().enumerate() {
+            if let Some(c) = &q.cooked {
+                acc.extend_from_slice(c);
+            }
+            if let Some(e) = t.exprs.get(i) {
+                let v = self.eval_expr(cx, e)?;
+                let s = self.to_string(v)?;
+                acc.extend_from_slice(self.units(s));
+            }
+        }
+        self.new_string(&acc)
+    }
+
+    fn eval_tagged(&mut self, cx: &Ctx, tag: &Expr, t: &Template) -> JsResult<Value> {
+        let base = self.stack.len();
+        let r = (|| {
+            let (f, this) = match &tag.kind {
+                ExprKind::Member { object, prop, .. } => {
+                    let o = self.eval_expr(cx, object)?;
+                    self.stack.push(o);
+                    let k = self.member_key(cx, prop)?;
+                    let f = self.get_v(o, k)?;
+                    (f, o)
+                }
+                _ => (self.eval_expr(cx, tag)?, Value::UNDEFINED),
+            };
+            self.stack.push(f);
+            let mut cooked = Vec::new();
+            let mut raw = Vec::new();
+            for q in &t.quasis {
+                cooked.push(match &q.cooked {
+                    Some(c) => self.new_string(c)?,
+                    None => Value::UNDEFINED,
+                });
+                raw.push(self.new_string(&q.raw)?);
+            }
+            let ca = self.new_array(&cooked)?;
+            self.stack.push(ca);
+            let ra = self.new_array(&raw)?;
+            let rk = self.key_atom(A::raw);
+            self.put(ca, rk, ra, 0)?;
+            self.set_integrity(ra, crate::vm::object::Integrity::Frozen)?;
+            self.set_integrity(ca, crate::vm::object::Integrity::Frozen)?;
+            let fb = self.stack.len();
+            self.stack.push(f);
+            self.stack.push(this);
+            self.stack.push(ca);
+            for e in &t.exprs {
+                let v = self.eval_expr(cx, e)?;
+                self.stack.push(v);
+            }
+            if !self.is_callable(f) {
+                return Err(self.throw_type("tag is not a function"));
+            }
+            self.call_at(fb, 1 + t.exprs.len(), Value::UNDEFINED)
+        })();
+        self.stack.truncate(base);
+        r
+    }
+
+    // ----- eval ------------------------------------------------------------------------------
+
+    fn direct_eval(&mut self, cx: &Ctx, src: Value) -> JsResult<Value> {
+        if !src.is_str() {
+            return Ok(src);
+        }
+        let text = self.string_lossy(src);
+        let fe = self.function_env();
+        let mut flags = 0;
+        if cx.strict {
+            flags |= super::codeflag::STRICT;
+        }
+        flags |= super::codeflag::EVAL;
+        if let Some(fe) = fe {
+            let callee = self.env_slot(fe, super::env::F_CALLEE);
+            flags |= super::codeflag::NEW_TARGET;
+            if callee.is_obj() && self.class_of(callee) == class::CLOSURE && self.slot(callee, super::function::S_HOME).is_obj() {
+                flags |= super::codeflag::SUPER_PROPERTY;
+            }
+        }
+        self.eval_code(&text, flags, false)
+    }
+
+    /// Evaluates eval code (`direct`: in the current environment; otherwise global).
+    pub fn eval_code(&mut self, text: &str, flags: u64, indirect: bool) -> JsResult<Value> {
+        let opts = super::parse_options(flags);
+        let program = match crate::parse_eval(text, &opts) {
+            Ok(p) => p,
+            Err(e) => return Err(self.throw_syntax(&e.message)),
+        };
+        let strict = program.strict;
+        let code = self.new_code(text, flags | if strict { super::codeflag::STRICT } else { 0 })?;
+        let ci = Rc::new(CodeInfo::new(Rc::from(text), program));
+        self.cache_code(code, ci.clone());
+        let cx = Ctx { ci: ci.clone(), code, strict };
+        let saved = self.env;
+        let base = self.stack.len();
+        self.stack.push(code);
+        if indirect {
+            self.env = self.global_env();
+        }
+        let r = (|| {
+            let prog = &ci.program;
+            // var scope: strict eval gets its own; sloppy eval adds to the enclosing one
+            let mut lex = Vec::new();
+            lexically_scoped_decls(&prog.body, true, &mut lex);
+            let var_env = if strict {
+                let mut binds = Vec::new();
+                for v in &prog.scope.var_names {
+                    binds.push((self.atom_of(&ci, v)?, bind::MUTABLE));
+                }
+                let names = self.new_names(&binds)?;
+                let env = self.new_env(envk::DECL, self.env, names, 0)?;
+                for i in 0..binds.len() {
+                    self.set_env_slot(env, i, Value::UNDEFINED);
+                }
+                self.env = env;
+                env
+            } else {
+                let target = self.var_scope_env();
+                for v in &prog.scope.var_names {
+                    let a = self.atom_of(&ci, v)?;
+                    self.declare_eval_var(target, a)?;
+                }
+                target
+            };
+            if !lex.is_empty() {
+                let env = self.block_env(&cx, &lex)?;
+                self.env = env;
+            }
+            self.hoist_functions(&cx, &prog.body, var_env)?;
+            self.cv = Value::UNDEFINED;
+            match self.exec_stmts(&cx, &prog.body)? {
+                Completion::Normal => Ok(self.cv),
+                _ => Ok(self.cv),
+            }
+        })();
+        self.env = saved;
+        self.stack.truncate(base);
+        r
+    }
+
+    /// The environment that receives `var`s of sloppy eval code.
+    fn var_scope_env(&self) -> Value {
+        let mut env = self.env;
+        while env.is_cell() {
+            match self.env_kind(env) {
+                envk::FUNC | envk::GLOBAL => return env,
+                _ => {}
+            }
+            env = self.env_parent(env);
+        }
+        self.global_env()
+    }
+
+    fn declare_eval_var(&mut self, target: Value, a: Value) -> JsResult<()> {
+        match self.env_kind(target) {
+            envk::GLOBAL => {
+                let g = self.global();
+                let k = PropKey::Key(a);
+                if !self.has_own(g, k) {
+                    self.define_own(g, k, PropDesc::data(Value::UNDEFINED, attr::WEC))?;
+                }
+                Ok(())
+            }
+            _ => {
+                if self.find_binding(target, a).is_some() {
+                    return Ok(());
+                }
+                let mut ev = self.env_slot(target, F_EVALVARS);
+                if !ev.is_obj() {
+                    ev = self.new_object_with(class::ORDINARY, Value::NULL, 0)?;
+                    self.set_env_slot(target, F_EVALVARS, ev);
+                }
+                let k = PropKey::Key(a);
+                if !self.has_own(ev, k) {
+                    self.put(ev, k, Value::UNDEFINED, attr::WEC)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    // ----- scripts ---------------------------------------------------------------------------
+
+    /// Runs a parsed script in the global environment; returns its completion value.
+    pub fn run_script(&mut self, src: &str, program: Program) -> JsResult<Value> {
+        let strict = program.strict;
+        let code = self.new_code(src, if strict { super::codeflag::STRICT } else { 0 })?;
+        let ci = Rc::new(CodeInfo::new(Rc::from(src), program));
+        self.cache_code(code, ci.clone());
+        let cx = Ctx { ci: ci.clone(), code, strict };
+        let base = self.stack.len();
+        self.stack.push(code);
+        self.env = self.global_env();
+        let r = (|| {
+            let prog = &ci.program;
+            let genv = self.global_env();
+            let table = self.env_slot(genv, 0);
+            let g = self.global();
+            // GlobalDeclarationInstantiation
+            let mut lex = Vec::new();
+            lexically_scoped_decls(&prog.body, true, &mut lex);
+            for (n, _) in &lex {
+                let a = self.atom_of(&ci, n)?;
+                let k = PropKey::Key(a);
+                if self.has_own(table, k) {
+                    return Err(self.throw_syntax(&format!("Identifier '{n}' has already been declared")));
+                }
+                if let Some(p) = self.get_own(g, k) {
+                    if !p.configurable() {
+                        return Err(self.throw_syntax(&format!("Identifier '{n}' has already been declared")));
+                    }
+                }
+            }
+            for v in &prog.scope.var_names {
+                let a = self.atom_of(&ci, v)?;
+                if self.has_own(table, PropKey::Key(a)) {
+                    return Err(self.throw_syntax(&format!("Identifier '{v}' has already been declared")));
+                }
+            }
+            for (n, k) in &lex {
+                let a = self.atom_of(&ci, n)?;
+                let at = if *k == DeclKind::Const { attr::E } else { attr::W | attr::E };
+                self.put(table, PropKey::Key(a), Value::EMPTY, at)?;
+            }
+            for v in &prog.scope.var_names {
+                let a = self.atom_of(&ci, v)?;
+                self.declare_global_var(a, false)?;
+            }
+            for s in &prog.body {
+                if let StmtKind::Function(f) = &s.kind {
+                    let fo = self.make_function(&cx, f, None, Value::UNDEFINED)?;
+                    let a = self.atom_of(&ci, f.name.as_ref().unwrap())?;
+                    let k = PropKey::Key(a);
+                    let existing = self.get_own(g, k);
+                    let d = match existing {
+                        Some(p) if !p.configurable() => PropDesc { value: Some(fo), ..Default::default() },
+                        _ => PropDesc::data(fo, attr::W | attr::E),
+                    };
+                    self.define_or_throw(g, k, d)?;
+                }
+            }
+            self.cv = Value::UNDEFINED;
+            match self.exec_stmts(&cx, &prog.body)? {
+                Completion::Normal => Ok(self.cv),
+                _ => Ok(self.cv),
+            }
+        })();
+        self.stack.truncate(base);
+        r
+    }
+
+    /// The `this` of the nearest function (for the shell's global code too).
+    pub fn current_this(&mut self) -> JsResult<Value> {
+        match self.function_env() {
+            Some(fe) => Ok(self.env_slot(fe, F_THIS)),
+            None => Ok(self.global()),
+        }
+    }
+}
+
+/// What a completion means for the loop that produced it: Some(result) to leave the loop.
+fn loop_exit(c: Completion, labels: &[Atom]) -> Option<Completion> {
+    match c {
+        Completion::Break(None) => Some(Completion::Normal),
+        Completion::Break(Some(l)) => {
+            if labels.contains(&l) {
+                Some(Completion::Normal)
+            } else {
+                Some(Completion::Break(Some(l)))
+            }
+        }
+        Completion::Continue(None) => None,
+        Completion::Continue(Some(l)) => {
+            if labels.contains(&l) {
+                None
+            } else {
+                Some(Completion::Continue(Some(l)))
+            }
+        }
+        c => Some(c),
+    }
+}
+
+/// The text of a callee for error messages ("o.f is not a function").
+fn callee_text(cx: &Ctx, e: &Expr) -> String {
+    let t = e.span.text(&cx.ci.src);
+    if t.len() > 40 {
+        format!("{}...", &t[..t.char_indices().take_while(|(i, _)| *i < 37).last().map(|(i, c)| i + c.len_utf8()).unwrap_or(0)])
+    } else {
+        t.to_string()
+    }
+}
+
+pub fn js_rem(x: f64, y: f64) -> f64 {
+    if y.is_infinite() && x.is_finite() {
+        return x;
+    }
+    let r = x % y;
+    if r == 0.0 {
+        0.0f64.copysign(x)
+    } else {
+        r
+    }
+}
+
+pub fn js_pow(x: f64, y: f64) -> f64 {
+    if y.is_nan() {
+        return f64::NAN;
+    }
+    if (x == 1.0 || x == -1.0) && y.is_infinite() {
+        return f64::NAN;
+    }
+    x.powf(y)
+}

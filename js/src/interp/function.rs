@@ -1,0 +1,707 @@
+//! Function objects: closures over heap environments, calls, construction, classes.
+//!
+//! A closure is an object of class CLOSURE with slots `[code, id, env, home, kind, fields]`:
+//! `code` is the CODE cell of the script that contains it and `id` the start of its span (or
+//! of its class, for a class constructor), which finds its tree in the parsed script.
+
+use super::env::{bind, envk, F_CALLEE, F_NEW_TARGET, F_THIS, FUNC_RESERVED};
+use super::eval::{Completion, Ctx};
+use super::CodeInfo;
+use crate::ast::*;
+use crate::vm::object::{attr, class, flag, PropDesc, PropKey};
+use crate::vm::{JsResult, Value, Vm, A, I};
+use std::rc::Rc;
+
+pub mod fk {
+    pub const ARROW: u64 = 1;
+    pub const STRICT: u64 = 2;
+    pub const CLASS: u64 = 4;
+    pub const DERIVED: u64 = 8;
+    pub const METHOD: u64 = 16;
+}
+
+pub const S_CODE: usize = 0;
+pub const S_ID: usize = 1;
+pub const S_ENV: usize = 2;
+pub const S_HOME: usize = 3;
+pub const S_KIND: usize = 4;
+pub const S_FIELDS: usize = 5;
+pub const CLOSURE_SLOTS: usize = 6;
+
+/// The number of parameters before the first default or rest (the `length` property).
+pub fn expected_args(f: &Function) -> usize {
+    f.params.iter().take_while(|p| p.init.is_none()).count()
+}
+
+impl Vm {
+    /// Creates a closure for `f` (found in the script of `cx`) over the current environment.
+    pub fn make_function(&mut self, cx: &Ctx, f: &Rc<Function>, name: Option<Value>, home: Value) -> JsResult<Value> {
+        let mut kindbits = 0u64;
+        if f.strict {
+            kindbits |= fk::STRICT;
+        }
+        let ctor = matches!(f.kind, FunctionKind::Declaration | FunctionKind::Expression);
+        match f.kind {
+            FunctionKind::Arrow => kindbits |= fk::ARROW,
+            FunctionKind::Method | FunctionKind::Getter | FunctionKind::Setter => kindbits |= fk::METHOD,
+            _ => {}
+        }
+        let mut env = self.env;
+        // a named function expression sees its own name in a scope of its own
+        let own_name = if f.kind == FunctionKind::Expression { f.name.as_ref() } else { None };
+        if let Some(n) = own_name {
+            let a = self.atom_of(&cx.ci, n)?;
+            self.stack.push(env);
+            let names = self.new_names(&[(a, bind::SILENT)]);
+            let names = names.inspect_err(|_| {
+                self.stack.pop();
+            })?;
+            self.stack.pop();
+            env = self.new_env(envk::DECL, env, names, 0)?;
+        }
+        self.stack.push(env);
+        let fo = self.new_closure_object(cx.code, f.span.start, env, home, kindbits, ctor);
+        self.stack.pop();
+        let fo = fo?;
+        self.stack.push(fo);
+        let r = (|| {
+            let len = Value::num(expected_args(f) as f64);
+            let lk = self.key_atom(A::length);
+            self.put(fo, lk, len, attr::C)?;
+            let nm = match (name, &f.name) {
+                (Some(n), _) => n,
+                (None, Some(n)) => self.atom_of(&cx.ci, n)?,
+                (None, None) => self.a(A::empty),
+            };
+            let nm = match f.kind {
+                FunctionKind::Getter => self.prefixed_name("get ", nm)?,
+                FunctionKind::Setter => self.prefixed_name("set ", nm)?,
+                _ => nm,
+            };
+            let nk = self.key_atom(A::name);
+            self.put(fo, nk, nm, attr::C)?;
+            if ctor {
+                let p = self.new_object()?;
+                let ck = self.key_atom(A::constructor);
+                self.put(p, ck, fo, attr::WC)?;
+                let pk = self.key_atom(A::prototype);
+                self.put(fo, pk, p, attr::W)?;
+            }
+            if own_name.is_some() {
+                self.set_env_slot(env, 0, fo);
+            }
+            Ok(fo)
+        })();
+        self.stack.pop();
+        r
+    }
+
+    /// `get x` / `set x` names; a symbol key becomes "[description]".
+    pub fn prefixed_name(&mut self, prefix: &str, nm: Value) -> JsResult<Value> {
+        let mut u: Vec<u16> = prefix.encode_utf16().collect();
+        u.extend_from_slice(self.units(nm));
+        self.new_string(&u)
+    }
+
+    /// A function name from a property key (symbols become "[desc]").
+    pub fn name_from_key(&mut self, k: PropKey) -> JsResult<Value> {
+        match k {
+            PropKey::Index(i) => self.str_from(&i.to_string()),
+            PropKey::Key(v) if v.is_str() => Ok(v),
+            PropKey::Key(v) => {
+                let d = self.word(v.off(), 1);
+                if d.is_str() {
+                    let mut u = vec![b'[' as u16];
+                    u.extend_from_slice(self.units(d));
+                    u.push(b']' as u16);
+                    self.new_string(&u)
+                } else {
+                    Ok(self.a(A::empty))
+                }
+            }
+        }
+    }
+
+    fn new_closure_object(&mut self, code: Value, id: u32, env: Value, home: Value, kindbits: u64, ctor: bool) -> JsResult<Value> {
+        let fp = self.i(I::FunctionProto);
+        let fo = self.new_object_with(class::CLOSURE, fp, CLOSURE_SLOTS)?;
+        self.set_slot(fo, S_CODE, code);
+        self.set_slot(fo, S_ID, Value::int(id as u64));
+        self.set_slot(fo, S_ENV, env);
+        self.set_slot(fo, S_HOME, home);
+        self.set_slot(fo, S_KIND, Value::int(kindbits));
+        let mut fl = flag::EXTENSIBLE | flag::CALLABLE;
+        if ctor {
+            fl |= flag::CONSTRUCTOR;
+        }
+        if kindbits & fk::CLASS != 0 {
+            fl |= flag::CONSTRUCTOR | flag::CLASS_CTOR;
+        }
+        self.set_flags(fo, fl);
+        Ok(fo)
+    }
+
+    fn closure_kind(&self, f: Value) -> u64 {
+        self.slot(f, S_KIND).payload()
+    }
+
+    /// The syntax of closure `f`: its script and function node (None: an implicit class
+    /// constructor, whose class is returned instead).
+    pub fn closure_code(&mut self, f: Value) -> JsResult<(Rc<CodeInfo>, Option<Rc<Function>>, Option<Rc<Class>>)> {
+        let code = self.slot(f, S_CODE);
+        let ci = self.code_info(code)?;
+        let id = self.slot(f, S_ID).payload() as u32;
+        if self.closure_kind(f) & fk::CLASS != 0 {
+            let c = ci.classes.get(&id).cloned();
+            let Some(c) = c else { return Err(self.throw_syntax("class not found in its stored code")) };
+            return Ok((ci, c.constructor.clone(), Some(c)));
+        }
+        let func = ci.funcs.get(&id).cloned();
+        match func {
+            Some(func) => Ok((ci, Some(func), None)),
+            None => Err(self.throw_syntax("function not found in its stored code")),
+        }
+    }
+
+    pub(crate) fn call_closure(&mut self, base: usize, argc: usize, new_target: Value) -> JsResult<Value> {
+        let f = self.stack[base];
+        if self.closure_kind(f) & fk::CLASS != 0 {
+            let nk = self.key_atom(A::name);
+            let n = self.get(f, nk, f)?;
+            let n = if n.is_str() { self.string_lossy(n) } else { String::new() };
+            return Err(self.throw_type(&format!("Class constructor {n} cannot be invoked without 'new'")));
+        }
+        let this = self.stack[base + 1];
+        let (v, _) = self.invoke(base, argc, new_target, this)?;
+        Ok(v)
+    }
+
+    pub(crate) fn construct_closure(&mut self, base: usize, argc: usize, new_target: Value) -> JsResult<Value> {
+        let f = self.stack[base];
+        let kind = self.closure_kind(f);
+        if kind & fk::DERIVED != 0 {
+            let (v, env) = self.invoke(base, argc, new_target, Value::EMPTY)?;
+            if v.is_obj() {
+                return Ok(v);
+            }
+            if !v.is_undefined() {
+                return Err(self.throw_type("Derived constructors may only return object or undefined"));
+            }
+            let t = self.env_slot(env, F_THIS);
+            if t.is_empty() {
+                return Err(self.throw_ref("Must call super constructor in derived class before accessing 'this' or returning from derived constructor"));
+            }
+            return Ok(t);
+        }
+        let proto = self.proto_from_ctor(new_target, I::ObjectProto)?;
+        let this = self.new_object_with(class::ORDINARY, proto, 0)?;
+        self.stack[base + 1] = this;
+        if kind & fk::CLASS != 0 {
+            self.init_fields(f, this)?;
+        }
+        let (v, _) = self.invoke(base, argc, new_target, this)?;
+        Ok(if v.is_obj() { v } else { this })
+    }
+
+    /// Runs the body of closure `stack[base]`; returns the completion value and its
+    /// function environment.
+    fn invoke(&mut self, base: usize, argc: usize, new_target: Value, this: Value) -> JsResult<(Value, Value)> {
+        if self.depth > self.max_depth {
+            return Err(self.throw_range("Maximum call stack size exceeded"));
+        }
+        self.safepoint()?;
+        let f = self.stack[base];
+        let (ci, func, cls) = self.closure_code(f)?;
+        let kind = self.closure_kind(f);
+        let code = self.slot(f, S_CODE);
+        let strict = kind & fk::STRICT != 0 || cls.is_some();
+        let cx = Ctx { ci: ci.clone(), code, strict };
+        let arrow = kind & fk::ARROW != 0;
+        let this = if arrow || strict || this.is_empty() {
+            this
+        } else if this.is_nullish() {
+            self.global_this()
+        } else {
+            self.to_object(this)?
+        };
+        self.stack[base + 1] = this;
+        let parent = self.slot(f, S_ENV);
+
+        let Some(func) = func else {
+            // implicit class constructor
+            let env = self.new_env(envk::FUNC, parent, Value::UNDEFINED, FUNC_RESERVED)?;
+            self.set_env_slot(env, F_THIS, this);
+            self.set_env_slot(env, F_CALLEE, f);
+            self.set_env_slot(env, F_NEW_TARGET, new_target);
+            if kind & fk::DERIVED != 0 {
+                // constructor(...args) { super(...args); }
+                let args: Vec<Value> = self.stack[base + 2..base + 2 + argc].to_vec();
+                self.env_stack.push(self.env);
+                self.env = env;
+                self.depth += 1;
+                let r = self.super_call(&args);
+                self.depth -= 1;
+                self.env = self.env_stack.pop().unwrap();
+                r?;
+            }
+            return Ok((Value::UNDEFINED, env));
+        };
+
+        let names = self.function_names(&cx, &func, arrow)?;
+        let env = self.new_env(if arrow { envk::DECL } else { envk::FUNC }, parent, names, if arrow { 0 } else { FUNC_RESERVED })?;
+        if !arrow {
+            self.set_env_slot(env, F_THIS, this);
+            self.set_env_slot(env, F_CALLEE, f);
+            self.set_env_slot(env, F_NEW_TARGET, new_target);
+        }
+        self.env_stack.push(self.env);
+        self.env = env;
+        self.depth += 1;
+        let saved_cv = self.stack.len();
+        let r = self.function_body(&cx, &func, base, argc, env, arrow);
+        self.stack.truncate(saved_cv);
+        self.depth -= 1;
+        self.env = self.env_stack.pop().unwrap();
+        let v = r?;
+        Ok((v, env))
+    }
+
+    /// The names LIST of a function's top scope (cached per script).
+    fn function_names(&mut self, cx: &Ctx, func: &Rc<Function>, arrow: bool) -> JsResult<Value> {
+        let key = (func.span.start, 0u8);
+        if let Some(v) = cx.ci.descs.borrow().get(&key) {
+            return Ok(*v);
+        }
+        let mut binds: Vec<(Value, u64)> = Vec::new();
+        let mut push = |vm: &mut Vm, n: &Rc<str>, fl: u64, binds: &mut Vec<(Value, u64)>| -> JsResult<()> {
+            let a = vm.atom_of(&cx.ci, n)?;
+            if !binds.iter().any(|b| b.0 == a) {
+                binds.push((a, fl));
+            }
+            Ok(())
+        };
+        for p in &func.param_names {
+            push(self, p, bind::MUTABLE, &mut binds)?;
+        }
+        if !arrow && needs_arguments(func) {
+            let a = self.a(A::arguments);
+            if !binds.iter().any(|b| b.0 == a) {
+                binds.push((a, bind::MUTABLE));
+            }
+        }
+        for v in &func.scope.var_names {
+            push(self, v, bind::MUTABLE, &mut binds)?;
+        }
+        for (n, k) in &func.scope.lexical_names {
+            push(self, n, if *k == DeclKind::Const { 0 } else { bind::MUTABLE }, &mut binds)?;
+        }
+        let l = self.new_names(&binds)?;
+        cx.ci.descs.borrow_mut().insert(key, l);
+        Ok(l)
+    }
+
+    fn function_body(&mut self, cx: &Ctx, func: &Rc<Function>, base: usize, argc: usize, env: Value, arrow: bool) -> JsResult<Value> {
+        // arguments object
+        if !arrow && needs_arguments(func) && !func.param_names.iter().any(|p| &**p == "arguments") {
+            let args: Vec<Value> = self.stack[base + 2..base + 2 + argc].to_vec();
+            let callee = self.stack[base];
+            let ao = self.create_arguments(&args, callee, func.strict || !func.simple_params)?;
+            let a = self.a(A::arguments);
+            self.init_binding(env, a, ao)?;
+        }
+        // parameters
+        if func.simple_params {
+            for (i, p) in func.param_names.iter().enumerate() {
+                let v = if i < argc { self.stack[base + 2 + i] } else { Value::UNDEFINED };
+                let a = self.atom_of(&cx.ci, p)?;
+                self.init_binding(env, a, v)?;
+            }
+        } else {
+            for (i, p) in func.params.iter().enumerate() {
+                let mut v = if i < argc { self.stack[base + 2 + i] } else { Value::UNDEFINED };
+                if v.is_undefined() {
+                    if let Some(init) = &p.init {
+                        v = self.eval_named(cx, init, &p.target)?;
+                    }
+                }
+                self.bind_pattern(cx, &p.target, v, Some(env))?;
+            }
+            if let Some(r) = &func.rest {
+                let rest: Vec<Value> = if argc > func.params.len() { self.stack[base + 2 + func.params.len()..base + 2 + argc].to_vec() } else { vec![] };
+                let arr = self.new_array(&rest)?;
+                self.bind_pattern(cx, r, arr, Some(env))?;
+            }
+        }
+        if func.simple_params {
+            if let Some(r) = &func.rest {
+                let rest: Vec<Value> = if argc > func.params.len() { self.stack[base + 2 + func.params.len()..base + 2 + argc].to_vec() } else { vec![] };
+                let arr = self.new_array(&rest)?;
+                self.bind_pattern(cx, r, arr, Some(env))?;
+            }
+        }
+        // vars start undefined (unless they are also parameters)
+        for v in &func.scope.var_names {
+            let a = self.atom_of(&cx.ci, v)?;
+            if let Some((word, _)) = self.find_binding(env, a) {
+                if self.word(env.off(), word).is_empty() {
+                    self.set_word(env.off(), word, Value::UNDEFINED);
+                }
+            }
+        }
+        match &func.body {
+            FunctionBody::Expr(e) => self.eval_expr(cx, e),
+            FunctionBody::Block(stmts) => {
+                self.hoist_functions(cx, stmts, env)?;
+                match self.exec_stmts(cx, stmts)? {
+                    Completion::Return => Ok(self.take_return()),
+                    _ => Ok(Value::UNDEFINED),
+                }
+            }
+        }
+    }
+
+    /// Instantiates the function declarations directly in `stmts` into `env`.
+    pub fn hoist_functions(&mut self, cx: &Ctx, stmts: &[Stmt], env: Value) -> JsResult<()> {
+        for s in stmts {
+            let f = match &s.kind {
+                StmtKind::Function(f) => f,
+                StmtKind::Labeled(_, inner) => match &inner.kind {
+                    StmtKind::Function(f) => f,
+                    _ => continue,
+                },
+                _ => continue,
+            };
+            let fo = self.make_function(cx, f, None, Value::UNDEFINED)?;
+            let a = self.atom_of(&cx.ci, f.name.as_ref().unwrap())?;
+            self.init_binding(env, a, fo)?;
+        }
+        Ok(())
+    }
+
+    fn create_arguments(&mut self, args: &[Value], callee: Value, strict: bool) -> JsResult<Value> {
+        let op = self.i(I::ObjectProto);
+        let ao = self.new_object_with(class::ARGUMENTS, op, 0)?;
+        self.stack.push(ao);
+        for (i, v) in args.iter().enumerate() {
+            self.put(ao, PropKey::Index(i as u32), *v, attr::WEC)?;
+        }
+        let lk = self.key_atom(A::length);
+        self.put(ao, lk, Value::num(args.len() as f64), attr::WC)?;
+        let it = self.i(I::ArrayProtoValues);
+        let ik = self.i(I::SymIterator);
+        self.put(ao, PropKey::Key(ik), it, attr::WC)?;
+        let ck = self.key_atom(A::callee);
+        if strict {
+            let te = self.i(I::ThrowTypeError);
+            self.put_accessor(ao, ck, te, te, 0)?;
+        } else {
+            self.put(ao, ck, callee, attr::WC)?;
+        }
+        self.stack.pop();
+        Ok(ao)
+    }
+
+    // ----- classes -----------------------------------------------------------------------
+
+    /// ClassDefinitionEvaluation. Returns the constructor.
+    pub fn eval_class(&mut self, cx: &Ctx, c: &Rc<Class>, name: Option<Value>) -> JsResult<Value> {
+        let outer = self.env;
+        let base_len = self.stack.len();
+        let r = self.eval_class_inner(cx, c, name);
+        self.env = outer;
+        self.stack.truncate(base_len);
+        r
+    }
+
+    fn eval_class_inner(&mut self, cx: &Ctx, c: &Rc<Class>, name: Option<Value>) -> JsResult<Value> {
+        let ccx = Ctx { ci: cx.ci.clone(), code: cx.code, strict: true };
+        let cx = &ccx;
+        // the class scope binds the class name (immutable) for the body
+        let binding = match &c.name {
+            Some(n) => Some(self.atom_of(&cx.ci, n)?),
+            None => None,
+        };
+        if let Some(b) = binding {
+            let names = self.new_names(&[(b, 0)])?;
+            self.env = self.new_env(envk::DECL, self.env, names, 0)?;
+        }
+        let (proto_parent, ctor_parent) = match &c.heritage {
+            None => (self.i(I::ObjectProto), self.i(I::FunctionProto)),
+            Some(h) => {
+                let sc = self.eval_expr(cx, h)?;
+                if sc.is_null() {
+                    (Value::NULL, self.i(I::FunctionProto))
+                } else {
+                    if !self.is_constructor(sc) {
+                        return Err(self.throw_type("Class extends value is not a constructor or null"));
+                    }
+                    self.stack.push(sc);
+                    let pk = self.key_atom(A::prototype);
+                    let pp = self.get(sc, pk, sc)?;
+                    if !pp.is_obj() && !pp.is_null() {
+                        return Err(self.throw_type("Class extends value does not have valid prototype property"));
+                    }
+                    (pp, sc)
+                }
+            }
+        };
+        let proto = self.new_object_with(class::ORDINARY, proto_parent, 0)?;
+        self.stack.push(proto);
+        let mut kind = fk::CLASS | fk::STRICT;
+        if c.heritage.is_some() {
+            kind |= fk::DERIVED;
+        }
+        let f = self.new_closure_object(cx.code, c.span.start, self.env, proto, kind, true)?;
+        self.stack.push(f);
+        self.set_proto_raw(f, ctor_parent);
+        let len = c.constructor.as_ref().map(|k| expected_args(k)).unwrap_or(0);
+        let lk = self.key_atom(A::length);
+        self.put(f, lk, Value::num(len as f64), attr::C)?;
+        let pk = self.key_atom(A::prototype);
+        self.put(f, pk, proto, 0)?;
+        let ck = self.key_atom(A::constructor);
+        self.put(proto, ck, f, attr::WC)?;
+        let nm = match (name, binding) {
+            (Some(n), _) => Some(n),
+            (None, Some(b)) => Some(b),
+            _ => None,
+        };
+        // methods, accessors, and field keys in order
+        let mut field_keys: Vec<Value> = Vec::new();
+        let mut static_fields: Vec<(Value, usize)> = Vec::new();
+        for (mi, m) in c.members.iter().enumerate() {
+            let target = if m.is_static { f } else { proto };
+            let key = self.eval_prop_key(cx, &m.key)?;
+            let kv = self.key_word_value(key);
+            self.stack.push(kv);
+            match &m.kind {
+                ClassMemberKind::Method(func) => {
+                    let n = self.name_from_key(key)?;
+                    let fo = self.make_function(cx, func, Some(n), target)?;
+                    self.define_or_throw(target, key, PropDesc::data(fo, attr::WC))?;
+                }
+                ClassMemberKind::Getter(func) | ClassMemberKind::Setter(func) => {
+                    let n = self.name_from_key(key)?;
+                    let fo = self.make_function(cx, func, Some(n), target)?;
+                    let d = if matches!(m.kind, ClassMemberKind::Getter(_)) {
+                        PropDesc { get: Some(fo), enumerable: Some(false), configurable: Some(true), ..Default::default() }
+                    } else {
+                        PropDesc { set: Some(fo), enumerable: Some(false), configurable: Some(true), ..Default::default() }
+                    };
+                    self.define_or_throw(target, key, d)?;
+                }
+                ClassMemberKind::Field(_) => {
+                    if m.is_static {
+                        static_fields.push((kv, mi));
+                    } else {
+                        field_keys.push(kv);
+                        field_keys.push(Value::int(mi as u64));
+                    }
+                }
+            }
+        }
+        if !field_keys.is_empty() {
+            let l = self.new_list(&field_keys)?;
+            self.set_slot(f, S_FIELDS, l);
+        }
+        if let Some(n) = nm {
+            let nk = self.key_atom(A::name);
+            if !self.has_own(f, nk) {
+                self.put(f, nk, n, attr::C)?;
+            }
+        } else {
+            let nk = self.key_atom(A::name);
+            if !self.has_own(f, nk) {
+                let e = self.a(A::empty);
+                self.put(f, nk, e, attr::C)?;
+            }
+        }
+        if let Some(b) = binding {
+            let env = self.env;
+            self.init_binding(env, b, f)?;
+        }
+        // static fields, with this = the class
+        for (kv, mi) in static_fields {
+            let ClassMemberKind::Field(init) = &c.members[mi].kind else { continue };
+            let v = match init {
+                Some(e) => self.eval_field_init(cx, e, f, f, proto_parent_for_static(f))?,
+                None => Value::UNDEFINED,
+            };
+            let key = self.key_from_word_value(kv);
+            let v = self.maybe_name_anonymous(init.as_deref(), v, key)?;
+            self.define_or_throw(f, key, PropDesc::data(v, attr::WEC))?;
+        }
+        Ok(f)
+    }
+
+    /// Evaluates a field initializer as if it were a method body of `home` with `this`.
+    fn eval_field_init(&mut self, cx: &Ctx, e: &Expr, this: Value, callee: Value, _home: Value) -> JsResult<Value> {
+        let env = self.new_env(envk::FUNC, self.env, Value::UNDEFINED, FUNC_RESERVED)?;
+        self.set_env_slot(env, F_THIS, this);
+        self.set_env_slot(env, F_CALLEE, callee);
+        self.set_env_slot(env, F_NEW_TARGET, Value::UNDEFINED);
+        self.env_stack.push(self.env);
+        self.env = env;
+        let r = self.eval_expr(cx, e);
+        self.env = self.env_stack.pop().unwrap();
+        r
+    }
+
+    /// Defines the instance fields of class constructor `ctor` on `this`.
+    pub fn init_fields(&mut self, ctor: Value, this: Value) -> JsResult<()> {
+        let fl = self.slot(ctor, S_FIELDS);
+        if !fl.is_cell() {
+            return Ok(());
+        }
+        let (ci, _, cls) = self.closure_code(ctor)?;
+        let Some(cls) = cls else { return Ok(()) };
+        let code = self.slot(ctor, S_CODE);
+        let cx = Ctx { ci, code, strict: true };
+        let items = self.list_items(fl);
+        let class_env = self.slot(ctor, S_ENV);
+        let saved = self.env;
+        self.env = class_env;
+        let home = self.slot(ctor, S_HOME);
+        let mut r = Ok(());
+        for pair in items.chunks(2) {
+            let key = self.key_from_word_value(pair[0]);
+            let mi = pair[1].payload() as usize;
+            let ClassMemberKind::Field(init) = &cls.members[mi].kind else { continue };
+            let v = match init {
+                Some(e) => match self.eval_field_init_method(&cx, e, this, ctor, home) {
+                    Ok(v) => v,
+                    Err(t) => {
+                        r = Err(t);
+                        break;
+                    }
+                },
+                None => Value::UNDEFINED,
+            };
+            let v = match self.maybe_name_anonymous(init.as_deref(), v, key) {
+                Ok(v) => v,
+                Err(t) => {
+                    r = Err(t);
+                    break;
+                }
+            };
+            if let Err(t) = self.define_or_throw(this, key, PropDesc::data(v, attr::WEC)) {
+                r = Err(t);
+                break;
+            }
+        }
+        self.env = saved;
+        r
+    }
+
+    fn eval_field_init_method(&mut self, cx: &Ctx, e: &Expr, this: Value, ctor: Value, home: Value) -> JsResult<Value> {
+        self.eval_field_init(cx, e, this, ctor, home)
+    }
+
+    /// Anonymous functions and classes assigned to a field get the field's name.
+    fn maybe_name_anonymous(&mut self, init: Option<&Expr>, v: Value, key: PropKey) -> JsResult<Value> {
+        if let Some(e) = init {
+            if is_anonymous_fn(e) && v.is_obj() {
+                let n = self.name_from_key(key)?;
+                self.set_fn_name(v, n)?;
+            }
+        }
+        Ok(v)
+    }
+
+    /// SetFunctionName on a freshly made anonymous function.
+    pub fn set_fn_name(&mut self, f: Value, n: Value) -> JsResult<()> {
+        let nk = self.key_atom(A::name);
+        let cur = self.get_own(f, nk);
+        let anonymous = match cur {
+            None => true,
+            Some(p) => p.value.is_str() && self.str_len(p.value) == 0 && !p.is_accessor(),
+        };
+        if anonymous {
+            self.define_own(f, nk, PropDesc::data(n, attr::C))?;
+        }
+        Ok(())
+    }
+
+    /// `super(...args)` in a derived constructor.
+    pub fn super_call(&mut self, args: &[Value]) -> JsResult<Value> {
+        let Some(fe) = self.function_env() else { return Err(self.throw_syntax("'super' keyword unexpected here")) };
+        let callee = self.env_slot(fe, F_CALLEE);
+        let nt = self.env_slot(fe, F_NEW_TARGET);
+        let parent = self.proto_of(callee);
+        if !self.is_constructor(parent) {
+            return Err(self.throw_type("Super constructor is not a constructor"));
+        }
+        let r = self.construct(parent, args, nt)?;
+        if !self.env_slot(fe, F_THIS).is_empty() {
+            return Err(self.throw_ref("Super constructor may only be called once"));
+        }
+        self.set_env_slot(fe, F_THIS, r);
+        self.stack.push(r);
+        let res = self.init_fields(callee, r);
+        self.stack.pop();
+        res?;
+        Ok(r)
+    }
+
+    /// The home object's prototype, for `super.x`.
+    pub fn super_base(&mut self) -> JsResult<Value> {
+        let Some(fe) = self.function_env() else { return Err(self.throw_syntax("'super' keyword unexpected here")) };
+        let callee = self.env_slot(fe, F_CALLEE);
+        let home = if callee.is_obj() && self.class_of(callee) == class::CLOSURE { self.slot(callee, S_HOME) } else { Value::UNDEFINED };
+        if !home.is_obj() {
+            return Err(self.throw_syntax("'super' keyword unexpected here"));
+        }
+        Ok(self.proto_of(home))
+    }
+
+    pub fn key_word_value(&self, k: PropKey) -> Value {
+        match k {
+            PropKey::Index(i) => Value::int(i as u64),
+            PropKey::Key(v) => v,
+        }
+    }
+    pub fn key_from_word_value(&self, v: Value) -> PropKey {
+        if v.is_int() {
+            PropKey::Index(v.payload() as u32)
+        } else {
+            PropKey::Key(v)
+        }
+    }
+
+    /// `Function.prototype.toString` of a closure: its exact source text.
+    pub fn function_source(&mut self, f: Value) -> JsResult<String> {
+        let (ci, func, cls) = self.closure_code(f)?;
+        let span = match (&cls, &func) {
+            (Some(c), _) => c.span,
+            (None, Some(func)) => func.span,
+            _ => return Ok("function () { [native code] }".into()),
+        };
+        Ok(span.text(&ci.src).to_string())
+    }
+
+    pub fn new_target_value(&self) -> Value {
+        match self.function_env() {
+            Some(fe) => self.env_slot(fe, F_NEW_TARGET),
+            None => Value::UNDEFINED,
+        }
+    }
+}
+
+fn proto_parent_for_static(f: Value) -> Value {
+    f
+}
+
+pub fn needs_arguments(f: &Function) -> bool {
+    f.scope.uses_arguments || f.scope.has_direct_eval
+}
+
+/// IsAnonymousFunctionDefinition.
+pub fn is_anonymous_fn(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Function(f) => f.name.is_none(),
+        ExprKind::Arrow(_) => true,
+        ExprKind::Class(c) => c.name.is_none(),
+        ExprKind::Paren(_) => false,
+        _ => false,
+    }
+}

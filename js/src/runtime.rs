@@ -1,0 +1,192 @@
+//! The embedder API: a runtime on a state directory, one turn per evaluation.
+//!
+//! ```no_run
+//! let (mut rt, _) = js::Runtime::open("state").unwrap();
+//! match rt.eval_turn("var n = (globalThis.n || 0) + 1; n") {
+//!     Ok(shown) => println!("{}", shown.unwrap_or_default()),
+//!     Err(e) => eprintln!("{e}"),
+//! }
+//! ```
+
+use crate::vm::{Output, Throw, Value, Vm};
+use ken::{Heap, Opened, Options};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+
+/// An exception no handler caught (or a stopped turn). Displays as node does:
+/// `Uncaught TypeError: x is not a function`.
+#[derive(Debug, Clone)]
+pub struct Uncaught {
+    pub name: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for Uncaught {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.name.is_empty(), self.message.is_empty()) {
+            (true, _) => write!(f, "Uncaught {}", self.message),
+            (false, true) => write!(f, "Uncaught {}", self.name),
+            (false, false) => write!(f, "Uncaught {}: {}", self.name, self.message),
+        }
+    }
+}
+
+/// Stops the running turn from another thread; the turn is rolled back.
+#[derive(Clone)]
+pub struct InterruptHandle(Arc<AtomicBool>);
+
+impl InterruptHandle {
+    pub fn interrupt(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+}
+
+pub struct Runtime {
+    vm: Vm,
+    /// A throwaway state directory, removed on drop.
+    scratch: Option<PathBuf>,
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        if let Some(d) = &self.scratch {
+            let _ = std::fs::remove_dir_all(d);
+        }
+    }
+}
+
+impl Runtime {
+    /// Opens the runtime whose heap is in `dir` (created if there is none).
+    pub fn open(dir: impl AsRef<Path>) -> Result<(Runtime, Opened), String> {
+        let (heap, opened) = Heap::open(dir.as_ref(), Options::default()).map_err(|e| e.to_string())?;
+        let mut rt = Self::with_heap(heap)?;
+        rt.vm.output = Output::Buffered(Vec::new());
+        if opened == Opened::Created {
+            // the realm's creation is the first turn
+            rt.vm.heap.commit().map_err(|e| e.to_string())?;
+        }
+        Ok((rt, opened))
+    }
+
+    /// A runtime on a fresh throwaway heap (removed when dropped); output is written at once.
+    pub fn ephemeral() -> Result<Runtime, String> {
+        static N: AtomicU64 = AtomicU64::new(0);
+        let dir = std::env::temp_dir().join(format!("ken-ephemeral-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed)));
+        let _ = std::fs::remove_dir_all(&dir);
+        let (heap, _) = Heap::open(&dir, Options::default()).map_err(|e| e.to_string())?;
+        let mut rt = Self::with_heap(heap)?;
+        rt.scratch = Some(dir);
+        Ok(rt)
+    }
+
+    fn with_heap(heap: Heap) -> Result<Runtime, String> {
+        let (vm, _) = Vm::new(heap)?;
+        Ok(Runtime { vm, scratch: None })
+    }
+
+    pub fn interrupt_handle(&self) -> InterruptHandle {
+        InterruptHandle(self.vm.interrupt.clone())
+    }
+
+    pub fn vm(&mut self) -> &mut Vm {
+        &mut self.vm
+    }
+
+    /// Collect at every safe point (tests: proves the evaluator roots what it holds).
+    pub fn set_gc_stress(&mut self, on: bool) {
+        self.vm.gc_stress = on;
+    }
+
+    fn uncaught(&mut self, t: Throw) -> Uncaught {
+        match t {
+            Throw::Exception => {
+                let v = self.vm.exception;
+                let (name, message) = self.vm.describe_exception(v);
+                Uncaught { name, message }
+            }
+            Throw::Interrupted => Uncaught { name: "Error".into(), message: "Script execution interrupted.".into() },
+            Throw::ShortCircuit => Uncaught { name: "Error".into(), message: "internal: stray optional-chain short circuit".into() },
+            Throw::Fatal(m) => Uncaught { name: "Error".into(), message: format!("heap failure: {m}") },
+        }
+    }
+
+    fn evaluate(&mut self, source: &str, strict: bool) -> Result<Value, Uncaught> {
+        let program = match crate::parse_script(source, strict) {
+            Ok(p) => p,
+            Err(e) => return Err(Uncaught { name: e.kind.to_string(), message: format!("{} ({}:{})", e.message, e.line, e.column) }),
+        };
+        self.vm.interrupt.store(false, Ordering::SeqCst);
+        let r = self.vm.run_script(source, program);
+        self.vm.stack.clear();
+        self.vm.env_stack.clear();
+        self.vm.depth = 0;
+        r.map_err(|t| self.uncaught(t))
+    }
+
+    /// Runs a script without committing (ephemeral runs and conformance tests).
+    pub fn eval_script(&mut self, source: &str, strict: bool) -> Result<Value, Uncaught> {
+        self.evaluate(source, strict)
+    }
+
+    /// Runs `source` as one turn: on success the turn is committed and the result returned in
+    /// the shell's printed form (None for `undefined`); on an uncaught exception, an interrupt or
+    /// a failed commit, the turn is rolled back.
+    pub fn eval_turn(&mut self, source: &str) -> Result<Option<String>, Uncaught> {
+        let r = self.evaluate(source, false);
+        let shown = match r {
+            Ok(v) if v.is_undefined() => Ok(None),
+            Ok(v) => {
+                self.vm.stack.push(v);
+                let s = crate::display::repl_result(&mut self.vm, v);
+                self.vm.stack.clear();
+                s.map(Some).map_err(|t| self.uncaught(t))
+            }
+            Err(e) => Err(e),
+        };
+        match shown {
+            Ok(s) => {
+                self.vm.maybe_collect_between_turns();
+                if self.scratch.is_none() {
+                    if let Err(e) = self.vm.heap.commit() {
+                        self.vm.after_rollback();
+                        self.take_output();
+                        return Err(Uncaught { name: "Error".into(), message: format!("the turn could not be committed: {e}") });
+                    }
+                    let t = self.vm.realm().turns;
+                    let _ = t;
+                }
+                Ok(s)
+            }
+            Err(e) => {
+                if self.scratch.is_none() {
+                    let _ = self.vm.heap.rollback();
+                    self.vm.after_rollback();
+                    self.take_output();
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Output of `print`/`console.log` held back until the turn committed.
+    pub fn take_output(&mut self) -> Vec<String> {
+        match &mut self.vm.output {
+            Output::Buffered(b) => std::mem::take(b),
+            Output::Immediate => Vec::new(),
+        }
+    }
+
+    pub fn stats(&self) -> ken::Stats {
+        self.vm.heap.stats()
+    }
+
+    /// Runs a full collection now (between turns).
+    pub fn collect(&mut self) -> (u64, u64) {
+        self.vm.collect()
+    }
+
+    pub fn state_dir(&self) -> &Path {
+        self.vm.heap.path()
+    }
+}

@@ -1,0 +1,343 @@
+//! The cell allocator and the mark-sweep collector over the ken heap.
+//!
+//! Cells of up to 2 KiB live in 64 KiB arenas, one size class per arena; bigger cells are
+//! page runs of their own ("large cells"). Every cell starts with a header word
+//! (kind, flags, extra, len); the rest of a cell is either raw data (strings, code text) or
+//! `Value` words, and the collector follows exactly the words whose tag is a pointer tag.
+//!
+//! What persists (in the heap, under turn atomicity): the per-class free lists and bump
+//! pointers, the list of arenas and the list of large cells (a `GcMeta` block). What is
+//! volatile: the page -> arena index and the mark bits, so marking never dirties a page; only
+//! the cells the sweep frees are written.
+
+use super::value::Value;
+use bytemuck::{Pod, Zeroable};
+use hashbrown::{HashMap, HashSet};
+use ken::{Heap, PPtr};
+
+pub type Result<T> = std::result::Result<T, ken::Error>;
+
+/// Cell kinds (byte 0 of the header).
+pub mod kind {
+    pub const FREE: u8 = 0;
+    pub const STRING: u8 = 1;
+    pub const SYMBOL: u8 = 2;
+    pub const OBJECT: u8 = 3;
+    pub const PROPS: u8 = 4;
+    pub const ELEMS: u8 = 5;
+    pub const ENV: u8 = 6;
+    /// UTF-8 source text of a script (raw bytes after a 3-word header).
+    pub const CODE: u8 = 7;
+    pub const ACCESSOR: u8 = 8;
+    /// A plain vector of values (scope names, bound arguments, map storage, ...).
+    pub const LIST: u8 = 9;
+}
+
+/// Kinds whose body is raw data, not values.
+fn is_raw(k: u8) -> bool {
+    k == kind::STRING || k == kind::CODE
+}
+
+/// Byte size of a cell from its header word.
+pub fn cell_size(header: u64) -> u64 {
+    let (k, len) = (header as u8, header >> 32);
+    match k {
+        kind::STRING => 16 + 2 * len,
+        kind::CODE => 24 + len,
+        _ => 8 + 8 * len,
+    }
+}
+
+pub fn header(k: u8, flags: u8, extra: u16, len: u32) -> u64 {
+    k as u64 | (flags as u64) << 8 | (extra as u64) << 16 | (len as u64) << 32
+}
+
+const CLASSES: [u64; 17] = [16, 32, 48, 64, 80, 96, 128, 160, 192, 256, 320, 384, 512, 768, 1024, 1536, 2048];
+const NC: usize = CLASSES.len();
+pub const MAX_SMALL: u64 = 2048;
+const ARENA: u64 = 64 * 1024;
+const PAGE_SHIFT: u32 = 12;
+const META_MAGIC: u64 = 0x6B65_6E2D_6A73_6763; // "ken-jsgc"
+
+fn class_of(size: u64) -> usize {
+    CLASSES.iter().position(|&c| c >= size).expect("small size")
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, Pod, Zeroable)]
+struct GcMeta {
+    magic: u64,
+    free: [u64; NC],
+    bump: [u64; NC],
+    bump_end: [u64; NC],
+    /// A ken block of u64 entries `arena offset | class`.
+    arenas: u64,
+    arenas_cap: u64,
+    arenas_len: u64,
+    /// A ken block of u64 large-cell offsets.
+    large: u64,
+    large_cap: u64,
+    large_len: u64,
+}
+
+struct Arena {
+    off: u64,
+    class: usize,
+}
+
+/// The volatile side of the allocator.
+pub struct Cells {
+    meta: PPtr<GcMeta>,
+    arenas: Vec<Arena>,
+    page_arena: HashMap<u64, u32>,
+    large: HashSet<u64>,
+    marks: Vec<Vec<u64>>,
+    large_marks: HashSet<u64>,
+    /// Bytes allocated since the last collection (volatile; drives collection).
+    pub allocated: u64,
+    /// Live bytes found by the last collection.
+    pub live_after_gc: u64,
+}
+
+impl Cells {
+    /// Creates the allocator's metadata in a new heap; returns its offset (to be kept in a root).
+    pub fn create(heap: &mut Heap) -> Result<u64> {
+        let meta = heap.alloc_value(GcMeta::zeroed())?;
+        let arenas = heap.alloc(64 * 8)?;
+        let large = heap.alloc(64 * 8)?;
+        let m = heap.get_mut(meta);
+        m.magic = META_MAGIC;
+        m.arenas = arenas;
+        m.arenas_cap = 64;
+        m.large = large;
+        m.large_cap = 64;
+        Ok(meta.offset())
+    }
+
+    /// The volatile side for the metadata at `meta` (rebuilt from the heap).
+    pub fn load(heap: &Heap, meta: u64) -> std::result::Result<Cells, String> {
+        let mut c = Cells {
+            meta: PPtr::from_offset(meta),
+            arenas: Vec::new(),
+            page_arena: HashMap::new(),
+            large: HashSet::new(),
+            marks: Vec::new(),
+            large_marks: HashSet::new(),
+            allocated: 0,
+            live_after_gc: 0,
+        };
+        c.reload(heap)?;
+        Ok(c)
+    }
+
+    /// Re-reads the arena and large-cell lists (after open or a rollback).
+    pub fn reload(&mut self, heap: &Heap) -> std::result::Result<(), String> {
+        let m = *heap.get(self.meta);
+        if m.magic != META_MAGIC {
+            return Err("the JavaScript allocator metadata is damaged (bad magic)".into());
+        }
+        self.arenas.clear();
+        self.page_arena.clear();
+        self.large.clear();
+        for &e in heap.slice(PPtr::<u64>::from_offset(m.arenas), m.arenas_len as usize) {
+            self.index_arena(e & !0xFFF, (e & 0xFFF) as usize);
+        }
+        for &e in heap.slice(PPtr::<u64>::from_offset(m.large), m.large_len as usize) {
+            self.large.insert(e);
+        }
+        Ok(())
+    }
+
+    fn index_arena(&mut self, off: u64, class: usize) {
+        let i = self.arenas.len() as u32;
+        self.arenas.push(Arena { off, class });
+        for p in 0..ARENA >> PAGE_SHIFT {
+            self.page_arena.insert((off >> PAGE_SHIFT) + p, i);
+        }
+    }
+
+    /// Allocates a zeroed cell of `size` bytes and writes its header.
+    pub fn alloc(&mut self, heap: &mut Heap, size: u64, hdr: u64) -> Result<u64> {
+        debug_assert_eq!(cell_size(hdr), size);
+        self.allocated += size;
+        let off = if size > MAX_SMALL {
+            let off = heap.alloc(size)?;
+            self.push_list(heap, true, off)?;
+            self.large.insert(off);
+            off
+        } else {
+            let c = class_of(size);
+            let csz = CLASSES[c];
+            let m = *heap.get(self.meta);
+            if m.free[c] != 0 {
+                let off = m.free[c];
+                let next = heap.read(PPtr::<u64>::from_offset(off + 8));
+                heap.get_mut(self.meta).free[c] = Value(next).payload();
+                heap.bytes_mut(off, csz as usize).fill(0);
+                off
+            } else if m.bump[c] != 0 && m.bump[c] + csz <= m.bump_end[c] {
+                heap.get_mut(self.meta).bump[c] = m.bump[c] + csz;
+                m.bump[c]
+            } else {
+                let arena = heap.alloc(ARENA)?;
+                self.push_list(heap, false, arena | c as u64)?;
+                self.index_arena(arena, c);
+                let mm = heap.get_mut(self.meta);
+                mm.bump[c] = arena + csz;
+                mm.bump_end[c] = arena + (ARENA / csz) * csz;
+                arena
+            }
+        };
+        heap.write(PPtr::<u64>::from_offset(off), hdr);
+        Ok(off)
+    }
+
+    fn push_list(&mut self, heap: &mut Heap, large: bool, entry: u64) -> Result<()> {
+        let m = *heap.get(self.meta);
+        let (list, cap, len) = if large { (m.large, m.large_cap, m.large_len) } else { (m.arenas, m.arenas_cap, m.arenas_len) };
+        let (list, cap) = if len == cap {
+            let ncap = cap * 2;
+            let nl = heap.alloc(ncap * 8)?;
+            let old: Vec<u64> = heap.slice(PPtr::<u64>::from_offset(list), len as usize).to_vec();
+            heap.slice_mut(PPtr::<u64>::from_offset(nl), len as usize).copy_from_slice(&old);
+            heap.free(list, cap * 8);
+            (nl, ncap)
+        } else {
+            (list, cap)
+        };
+        heap.write(PPtr::<u64>::from_offset(list + len * 8), entry);
+        let mm = heap.get_mut(self.meta);
+        if large {
+            (mm.large, mm.large_cap, mm.large_len) = (list, cap, len + 1);
+        } else {
+            (mm.arenas, mm.arenas_cap, mm.arenas_len) = (list, cap, len + 1);
+        }
+        Ok(())
+    }
+
+    // ----- collection ------------------------------------------------------------------
+
+    /// Marks everything reachable from `roots`. Afterwards `is_marked` answers for every cell.
+    pub fn mark(&mut self, heap: &Heap, roots: impl IntoIterator<Item = Value>) {
+        self.marks = self.arenas.iter().map(|a| vec![0u64; (ARENA / CLASSES[a.class]) as usize / 64 + 1]).collect();
+        self.large_marks.clear();
+        let mut work: Vec<u64> = Vec::new();
+        for r in roots {
+            if r.is_pointer() && self.set_mark(r.off()) {
+                work.push(r.off());
+            }
+        }
+        while let Some(off) = work.pop() {
+            let hdr = heap.read(PPtr::<u64>::from_offset(off));
+            if is_raw(hdr as u8) {
+                continue;
+            }
+            let len = (hdr >> 32) as usize;
+            let words: &[u64] = heap.slice(PPtr::from_offset(off + 8), len);
+            for &w in words {
+                let v = Value(w);
+                if v.is_pointer() && self.set_mark(v.off()) {
+                    work.push(v.off());
+                }
+            }
+        }
+    }
+
+    /// Sets the mark of the cell at `off`; false if it was already set (or is not a cell).
+    fn set_mark(&mut self, off: u64) -> bool {
+        if let Some(&i) = self.page_arena.get(&(off >> PAGE_SHIFT)) {
+            let a = &self.arenas[i as usize];
+            let idx = ((off - a.off) / CLASSES[a.class]) as usize;
+            let (w, b) = (idx / 64, 1u64 << (idx % 64));
+            let m = &mut self.marks[i as usize];
+            if m[w] & b != 0 {
+                return false;
+            }
+            m[w] |= b;
+            true
+        } else if self.large.contains(&off) {
+            self.large_marks.insert(off)
+        } else {
+            debug_assert!(false, "pointer to a non-cell at {off}");
+            false
+        }
+    }
+
+    pub fn is_marked(&self, off: u64) -> bool {
+        if let Some(&i) = self.page_arena.get(&(off >> PAGE_SHIFT)) {
+            let a = &self.arenas[i as usize];
+            let idx = ((off - a.off) / CLASSES[a.class]) as usize;
+            self.marks.get(i as usize).is_some_and(|m| m[idx / 64] & (1 << (idx % 64)) != 0)
+        } else {
+            self.large_marks.contains(&off)
+        }
+    }
+
+    /// Frees every unmarked cell. Returns (cells freed, live bytes).
+    pub fn sweep(&mut self, heap: &mut Heap) -> (u64, u64) {
+        let m = *heap.get(self.meta);
+        let mut free = m.free;
+        let (mut freed, mut live) = (0u64, 0u64);
+        for (i, a) in self.arenas.iter().enumerate() {
+            let csz = CLASSES[a.class];
+            let end = if m.bump[a.class] >= a.off && m.bump[a.class] <= a.off + ARENA && m.bump_end[a.class] > a.off {
+                m.bump[a.class]
+            } else {
+                a.off + (ARENA / csz) * csz
+            };
+            let marks = &self.marks[i];
+            let mut off = a.off;
+            let mut idx = 0usize;
+            while off < end {
+                let hdr = heap.read(PPtr::<u64>::from_offset(off));
+                if hdr as u8 != kind::FREE {
+                    if marks[idx / 64] & (1 << (idx % 64)) != 0 {
+                        live += csz;
+                    } else {
+                        let c = heap.slice_mut(PPtr::<u64>::from_offset(off), 2);
+                        c[0] = header(kind::FREE, 0, 0, 1);
+                        c[1] = Value::int(free[a.class]).0;
+                        free[a.class] = off;
+                        freed += 1;
+                    }
+                }
+                off += csz;
+                idx += 1;
+            }
+        }
+        if free != m.free {
+            heap.get_mut(self.meta).free = free;
+        }
+        // large cells
+        let dead: Vec<u64> = self.large.iter().copied().filter(|o| !self.large_marks.contains(o)).collect();
+        if !dead.is_empty() {
+            for &o in &dead {
+                let size = cell_size(heap.read(PPtr::<u64>::from_offset(o)));
+                heap.free(o, size);
+                self.large.remove(&o);
+                freed += 1;
+            }
+            let keep: Vec<u64> = heap
+                .slice(PPtr::<u64>::from_offset(m.large), m.large_len as usize)
+                .iter()
+                .copied()
+                .filter(|o| self.large.contains(o))
+                .collect();
+            heap.slice_mut(PPtr::<u64>::from_offset(m.large), keep.len()).copy_from_slice(&keep);
+            heap.get_mut(self.meta).large_len = keep.len() as u64;
+        }
+        for &o in &self.large {
+            live += cell_size(heap.read(PPtr::<u64>::from_offset(o)));
+        }
+        self.marks.clear();
+        self.large_marks.clear();
+        self.allocated = 0;
+        self.live_after_gc = live;
+        (freed, live)
+    }
+
+    /// Number of live-or-free cell slots in use (arenas) and large cells: for statistics.
+    pub fn arena_count(&self) -> usize {
+        self.arenas.len()
+    }
+}

@@ -1,0 +1,381 @@
+//! The machine: the ken heap, the cell allocator, the realm (intrinsics, atoms) and the
+//! volatile caches. Everything a program can reach is a cell in the heap; `Vm` holds only
+//! caches and the roots of the running turn (value stack, environment stack).
+
+pub mod cells;
+pub mod object;
+pub mod string;
+pub mod value;
+
+use crate::interp::CodeInfo;
+use bytemuck::{Pod, Zeroable};
+use cells::{header, kind, Cells};
+use hashbrown::HashMap;
+use ken::{Heap, PPtr};
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+pub use value::Value;
+
+/// Why evaluation stopped abnormally. The thrown value of `Exception` is in `Vm::exception`.
+#[derive(Debug, Clone)]
+pub enum Throw {
+    Exception,
+    /// Stopped by the interrupt handle; not catchable by the program.
+    Interrupted,
+    /// An optional chain (`a?.b`) short-circuited; caught by the enclosing chain.
+    ShortCircuit,
+    /// The heap failed (full, I/O); the turn cannot continue.
+    Fatal(String),
+}
+
+pub type JsResult<T> = std::result::Result<T, Throw>;
+pub type VmResult<T> = JsResult<T>;
+
+impl From<ken::Error> for Throw {
+    fn from(e: ken::Error) -> Throw {
+        Throw::Fatal(e.to_string())
+    }
+}
+
+/// Bumped whenever the layout of any cell, the intrinsics list or the native table changes:
+/// a heap from another layout refuses to open.
+pub const LAYOUT_VERSION: u64 = 1;
+const REALM_MAGIC: u64 = 0x6B65_6E2D_6A73_726D; // "ken-jsrm"
+pub const REALM_ROOT: &str = "js.realm";
+
+#[repr(C)]
+#[derive(Clone, Copy, Pod, Zeroable)]
+pub struct RealmMeta {
+    pub magic: u64,
+    pub layout: u64,
+    pub natives_hash: u64,
+    pub gc_meta: u64,
+    pub atoms: u64,
+    pub atoms_cap: u64,
+    pub atoms_count: u64,
+    pub atoms_tombs: u64,
+    /// LIST cell of the intrinsics (see `I`).
+    pub intrinsics: Value,
+    /// LIST cell of the common atoms (see `A`).
+    pub common_atoms: Value,
+    /// The global environment cell.
+    pub global_env: Value,
+    /// Symbol.for registry: a plain object keyed by description.
+    pub symbol_registry: Value,
+    pub turns: u64,
+    pub next_symbol_id: u64,
+}
+
+macro_rules! common_atoms {
+    ($($id:ident = $s:expr),* $(,)?) => {
+        /// Atoms the engine uses by name (kept alive by the realm).
+        #[allow(non_camel_case_types)]
+        #[derive(Clone, Copy, Debug)]
+        #[repr(usize)]
+        pub enum A { $($id),* }
+        pub const ATOM_NAMES: &[&str] = &[$($s),*];
+    };
+}
+
+common_atoms! {
+    empty = "", length = "length", prototype = "prototype", constructor = "constructor", name = "name",
+    message = "message", toString = "toString", valueOf = "valueOf", value = "value", done = "done",
+    next = "next", get = "get", set = "set", writable = "writable", enumerable = "enumerable",
+    configurable = "configurable", __proto__ = "__proto__", callee = "callee", caller = "caller",
+    arguments = "arguments", stack = "stack", undefined = "undefined", null = "null", true_ = "true",
+    false_ = "false", object = "object", function = "function", number = "number", string = "string",
+    boolean = "boolean", symbol = "symbol", bigint = "bigint", default = "default", cause = "cause",
+    lastIndex = "lastIndex", index = "index", input = "input", groups = "groups", join = "join",
+    raw = "raw", return_ = "return", throw_ = "throw", eval = "eval", this_ = "this", anonymous = "anonymous",
+    NaN = "NaN", Infinity = "Infinity", errors = "errors", size = "size", add = "add", has = "has",
+    flags = "flags", source = "source", global = "global", exec = "exec", toJSON = "toJSON",
+    toISOString = "toISOString", then = "then",
+}
+
+macro_rules! intrinsics {
+    ($($id:ident),* $(,)?) => {
+        /// Objects the engine needs by identity (kept alive by the realm).
+        #[allow(non_camel_case_types)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[repr(usize)]
+        pub enum I { $($id),* , COUNT }
+    };
+}
+
+intrinsics! {
+    Global, ObjectProto, FunctionProto, ArrayProto, StringProto, NumberProto, BooleanProto,
+    SymbolProto, BigIntProto, ErrorProto, TypeErrorProto, RangeErrorProto, SyntaxErrorProto,
+    ReferenceErrorProto, EvalErrorProto, URIErrorProto, AggregateErrorProto, IteratorProto,
+    ArrayIteratorProto, StringIteratorProto, MapProto, SetProto, WeakMapProto, WeakSetProto,
+    MapIteratorProto, SetIteratorProto, RegExpProto, RegExpStringIteratorProto, DateProto,
+    PromiseProto, GeneratorProto, ThrowTypeError, Object, Function, Array, Eval, ArrayProtoValues,
+    SymIterator, SymAsyncIterator, SymHasInstance, SymToPrimitive, SymToStringTag, SymSpecies,
+    SymIsConcatSpreadable, SymUnscopables, SymMatch, SymMatchAll, SymReplace, SymSearch, SymSplit,
+}
+
+/// How `print` and `console.log` output leaves the process.
+pub enum Output {
+    /// Written at once (ephemeral runs).
+    Immediate,
+    /// Kept until the turn commits (output commit), then released by the runtime.
+    Buffered(Vec<String>),
+}
+
+pub struct Vm {
+    pub heap: Heap,
+    pub cells: Cells,
+    realm: PPtr<RealmMeta>,
+    pub intr: Vec<Value>,
+    pub atom_list: Vec<Value>,
+    /// Values the running turn holds (arguments, temporaries): a precise root set.
+    pub stack: Vec<Value>,
+    /// The current lexical environment and the saved ones of the callers (roots).
+    pub env: Value,
+    pub env_stack: Vec<Value>,
+    pub exception: Value,
+    /// The value of a `return` being unwound, and the completion value of statements.
+    pub ret: Value,
+    pub cv: Value,
+    /// Parsed scripts by code cell (volatile, rebuilt from the source text on a miss).
+    pub code_cache: HashMap<u64, Rc<CodeInfo>>,
+    /// Key -> entry index for big property tables (volatile).
+    pub prop_index: HashMap<u64, HashMap<u64, u32>>,
+    pub interrupt: Arc<AtomicBool>,
+    pub depth: u32,
+    pub max_depth: u32,
+    /// Collect at every safe point (tests: catches a value held across a call without a root).
+    pub gc_stress: bool,
+    pub output: Output,
+    pub gc_count: u64,
+}
+
+impl Vm {
+    /// Opens (or creates) the realm in `heap`.
+    pub fn new(mut heap: Heap) -> Result<(Vm, bool), String> {
+        let existing: Option<PPtr<RealmMeta>> = heap.named_root(REALM_ROOT);
+        let (realm, created) = match existing {
+            Some(r) => (r, false),
+            None => {
+                let gc = Cells::create(&mut heap).map_err(|e| e.to_string())?;
+                let atoms = heap.alloc(64 * 8).map_err(|e| e.to_string())?;
+                let m = RealmMeta {
+                    magic: REALM_MAGIC,
+                    layout: LAYOUT_VERSION,
+                    natives_hash: crate::builtins::natives_hash(),
+                    gc_meta: gc,
+                    atoms,
+                    atoms_cap: 64,
+                    ..RealmMeta::zeroed()
+                };
+                let r = heap.alloc_value(m).map_err(|e| e.to_string())?;
+                heap.set_named_root(REALM_ROOT, r).map_err(|e| e.to_string())?;
+                (r, true)
+            }
+        };
+        let m = *heap.get(realm);
+        if m.magic != REALM_MAGIC {
+            return Err("the heap's JavaScript realm is damaged (bad magic)".into());
+        }
+        if m.layout != LAYOUT_VERSION || m.natives_hash != crate::builtins::natives_hash() {
+            return Err(format!(
+                "the heap was written by an incompatible build of the JavaScript engine (layout {} natives {:x}; this build: layout {} natives {:x})",
+                m.layout,
+                m.natives_hash,
+                LAYOUT_VERSION,
+                crate::builtins::natives_hash()
+            ));
+        }
+        let cells = Cells::load(&heap, m.gc_meta)?;
+        let mut vm = Vm {
+            heap,
+            cells,
+            realm,
+            intr: Vec::new(),
+            atom_list: Vec::new(),
+            stack: Vec::new(),
+            env: Value::UNDEFINED,
+            env_stack: Vec::new(),
+            exception: Value::UNDEFINED,
+            ret: Value::UNDEFINED,
+            cv: Value::UNDEFINED,
+            code_cache: HashMap::new(),
+            prop_index: HashMap::new(),
+            interrupt: Arc::new(AtomicBool::new(false)),
+            depth: 0,
+            max_depth: 2000,
+            gc_stress: false,
+            output: Output::Immediate,
+            gc_count: 0,
+        };
+        if created {
+            vm.create_realm().map_err(|e| format!("creating the realm: {e:?}"))?;
+        } else {
+            vm.load_realm();
+        }
+        Ok((vm, created))
+    }
+
+    fn create_realm(&mut self) -> JsResult<()> {
+        let mut atoms = Vec::new();
+        for s in ATOM_NAMES {
+            atoms.push(self.intern_str(s)?);
+        }
+        let al = self.new_list(&atoms)?;
+        self.realm_mut().common_atoms = al;
+        self.atom_list = atoms;
+        self.intr = vec![Value::UNDEFINED; I::COUNT as usize];
+        let il = self.new_list(&self.intr.clone())?;
+        self.realm_mut().intrinsics = il;
+        crate::builtins::init_realm(self)?;
+        let intr = self.intr.clone();
+        for (i, v) in intr.iter().enumerate() {
+            self.list_set(il, i, *v);
+        }
+        Ok(())
+    }
+
+    fn load_realm(&mut self) {
+        let m = self.realm();
+        self.atom_list = self.list_items(m.common_atoms);
+        self.intr = self.list_items(m.intrinsics);
+    }
+
+    /// After a rollback: the heap is back at the last commit; drop every volatile cache that
+    /// may name a cell of the rolled-back turn.
+    pub fn after_rollback(&mut self) {
+        self.cells.reload(&self.heap).expect("allocator metadata valid after rollback");
+        self.code_cache.clear();
+        self.prop_index.clear();
+        self.load_realm();
+        self.stack.clear();
+        self.env_stack.clear();
+        self.env = Value::UNDEFINED;
+        self.exception = Value::UNDEFINED;
+        self.depth = 0;
+    }
+
+    #[inline]
+    pub fn realm(&self) -> RealmMeta {
+        *self.heap.get(self.realm)
+    }
+    #[inline]
+    pub fn realm_mut(&mut self) -> &mut RealmMeta {
+        self.heap.get_mut(self.realm)
+    }
+    #[inline]
+    pub fn i(&self, i: I) -> Value {
+        self.intr[i as usize]
+    }
+    pub fn set_intrinsic(&mut self, i: I, v: Value) {
+        self.intr[i as usize] = v;
+    }
+    #[inline]
+    pub fn a(&self, a: A) -> Value {
+        self.atom_list[a as usize]
+    }
+    pub fn global(&self) -> Value {
+        self.i(I::Global)
+    }
+
+    // ----- raw cell access ------------------------------------------------------------------
+
+    pub fn alloc_cell(&mut self, size: u64, hdr: u64) -> VmResult<u64> {
+        Ok(self.cells.alloc(&mut self.heap, size, hdr)?)
+    }
+    #[inline]
+    pub fn hdr(&self, off: u64) -> u64 {
+        self.heap.read(PPtr::<u64>::from_offset(off))
+    }
+    #[inline]
+    pub fn cell_kind(&self, v: Value) -> u8 {
+        self.hdr(v.off()) as u8
+    }
+    /// Word `i` (1-based after the header) of a cell.
+    #[inline]
+    pub fn word(&self, off: u64, i: usize) -> Value {
+        Value(self.heap.read(PPtr::<u64>::from_offset(off + 8 * i as u64)))
+    }
+    #[inline]
+    pub fn set_word(&mut self, off: u64, i: usize, v: Value) {
+        self.heap.write(PPtr::<u64>::from_offset(off + 8 * i as u64), v.0)
+    }
+    #[inline]
+    pub fn cell_len(&self, off: u64) -> usize {
+        (self.hdr(off) >> 32) as usize
+    }
+
+    /// A LIST cell holding `items`.
+    pub fn new_list(&mut self, items: &[Value]) -> VmResult<Value> {
+        let n = items.len();
+        let off = self.alloc_cell(8 + 8 * n as u64, header(kind::LIST, 0, 0, n as u32))?;
+        let s = self.heap.slice_mut(PPtr::<u64>::from_offset(off + 8), n);
+        for (d, v) in s.iter_mut().zip(items) {
+            *d = v.0;
+        }
+        Ok(Value::cell(off))
+    }
+    pub fn list_items(&self, l: Value) -> Vec<Value> {
+        let n = self.cell_len(l.off());
+        self.heap.slice::<u64>(PPtr::from_offset(l.off() + 8), n).iter().map(|&w| Value(w)).collect()
+    }
+    pub fn list_get(&self, l: Value, i: usize) -> Value {
+        self.word(l.off(), 1 + i)
+    }
+    pub fn list_set(&mut self, l: Value, i: usize, v: Value) {
+        self.set_word(l.off(), 1 + i, v)
+    }
+
+    // ----- roots and collection ---------------------------------------------------------------
+
+    /// Every value the collector must treat as live right now.
+    fn roots(&self) -> Vec<Value> {
+        let m = self.realm();
+        let mut r = vec![m.intrinsics, m.common_atoms, m.global_env, m.symbol_registry, self.env, self.exception, self.ret, self.cv];
+        r.extend_from_slice(&self.intr);
+        r.extend_from_slice(&self.atom_list);
+        r.extend_from_slice(&self.stack);
+        r.extend_from_slice(&self.env_stack);
+        r
+    }
+
+    /// A full collection. Safe only at a safe point (every live value is in `roots`).
+    pub fn collect(&mut self) -> (u64, u64) {
+        let roots = self.roots();
+        self.cells.mark(&self.heap, roots);
+        self.sweep_atoms();
+        let r = self.cells.sweep(&mut self.heap);
+        // caches may name freed cells
+        self.prop_index.clear();
+        let live: Vec<u64> = self.code_cache.keys().copied().filter(|&off| self.cells_live(off)).collect();
+        self.code_cache.retain(|off, _| live.contains(off));
+        self.clear_atom_caches();
+        self.gc_count += 1;
+        r
+    }
+
+    fn cells_live(&self, off: u64) -> bool {
+        self.hdr(off) as u8 != kind::FREE
+    }
+
+    /// A safe point: collects when the allocation debt is high (or always under stress), and
+    /// polls the interrupt flag.
+    #[inline]
+    pub fn safepoint(&mut self) -> JsResult<()> {
+        if self.interrupt.load(Ordering::Relaxed) {
+            self.interrupt.store(false, Ordering::Relaxed);
+            return Err(Throw::Interrupted);
+        }
+        if self.gc_stress || self.cells.allocated > (64 << 20).max(self.cells.live_after_gc * 2) {
+            self.collect();
+        }
+        Ok(())
+    }
+
+    /// Between turns: collect when a fair share of the heap was allocated since the last time.
+    pub fn maybe_collect_between_turns(&mut self) {
+        if self.cells.allocated > (8 << 20).max(self.cells.live_after_gc / 2) {
+            self.collect();
+        }
+    }
+}
