@@ -74,7 +74,9 @@ impl Runtime {
         static N: AtomicU64 = AtomicU64::new(0);
         let dir = std::env::temp_dir().join(format!("ken-ephemeral-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed)));
         let _ = std::fs::remove_dir_all(&dir);
-        let (heap, _) = Heap::open(&dir, Options::default()).map_err(|e| e.to_string())?;
+        // a bounded reservation: a runaway program fails with a heap error, not the OOM killer
+        let opts = Options { reserve: 8 << 30, ..Options::default() };
+        let (heap, _) = Heap::open(&dir, opts).map_err(|e| e.to_string())?;
         let mut rt = Self::with_heap(heap)?;
         rt.scratch = Some(dir);
         Ok(rt)

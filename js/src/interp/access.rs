@@ -41,6 +41,7 @@ pub type NativeFn = fn(&mut Vm, &Args) -> JsResult<Value>;
 impl Vm {
     /// [[Get]] on an object with a receiver.
     pub fn get(&mut self, o: Value, k: PropKey, receiver: Value) -> JsResult<Value> {
+        self.check_interrupt()?;
         let mut cur = o;
         loop {
             if let PropKey::Index(i) = k {
@@ -187,6 +188,7 @@ impl Vm {
     }
 
     pub fn has_property(&mut self, o: Value, k: PropKey) -> JsResult<bool> {
+        self.check_interrupt()?;
         let mut cur = o;
         loop {
             if self.get_own(cur, k).is_some() {

@@ -358,6 +358,16 @@ impl Vm {
         self.hdr(off) as u8 != kind::FREE
     }
 
+    /// Polls the interrupt flag (long native loops call this).
+    #[inline]
+    pub fn check_interrupt(&mut self) -> JsResult<()> {
+        if self.interrupt.load(Ordering::Relaxed) {
+            self.interrupt.store(false, Ordering::Relaxed);
+            return Err(Throw::Interrupted);
+        }
+        Ok(())
+    }
+
     /// A safe point: collects when the allocation debt is high (or always under stress), and
     /// polls the interrupt flag.
     #[inline]

@@ -12,6 +12,8 @@ use super::{Vm, VmResult};
 use ken::PPtr;
 
 pub const FLAG_ATOM: u8 = 1;
+/// Longest string (in UTF-16 units), as in V8.
+pub const MAX_STRING_LEN: usize = (1 << 29) - 24;
 
 pub fn hash_units(u: &[u16]) -> u64 {
     // FNV-1a over the code units; stored in the cell so the table never rehashes contents.
@@ -36,6 +38,9 @@ impl Vm {
     }
 
     fn alloc_string(&mut self, units: &[u16], flags: u8) -> VmResult<u64> {
+        if units.len() > MAX_STRING_LEN {
+            return Err(self.throw_range("Invalid string length"));
+        }
         let hdr = header(kind::STRING, flags, 0, units.len() as u32);
         let off = self.alloc_cell(16 + 2 * units.len() as u64, hdr)?;
         self.heap.write(PPtr::<u64>::from_offset(off + 8), hash_units(units));
