@@ -62,6 +62,10 @@ fn parse_args() -> Result<Mode, String> {
 fn main() -> ExitCode {
     let mode = match parse_args() {
         Ok(m) => m,
+        Err(e) if e.starts_with("cannot read") || e.contains("not valid UTF-8") => {
+            eprintln!("ken-shell: {e}");
+            return ExitCode::from(1);
+        }
         Err(e) => {
             if !e.is_empty() {
                 eprintln!("ken-shell: {e}");

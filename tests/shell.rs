@@ -1,0 +1,141 @@
+//! ken-shell as a user drives it: the seed transcript with a SIGKILL between its halves, and
+//! the `--ephemeral` contract (exit status, `Uncaught <Name>: <message>` on stderr).
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+
+const SHELL: &str = env!("CARGO_BIN_EXE_ken-shell");
+
+fn tempdir(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("ken-shell-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// Output lines with the prompts removed.
+fn lines(out: &str) -> Vec<String> {
+    out.lines()
+        .map(|l| {
+            let mut l = l;
+            while let Some(r) = l.strip_prefix("> ").or_else(|| l.strip_prefix("... ")) {
+                l = r;
+            }
+            l.to_string()
+        })
+        .filter(|l| !l.is_empty() && l != ">")
+        .collect()
+}
+
+#[test]
+fn seed_transcript_survives_sigkill() {
+    let dir = tempdir("seed");
+    let first = [
+        "var create_counter = function() { var counter = 0; return function() { return counter++; }; };",
+        "var a = create_counter();",
+        "a();",
+        "a();",
+        "a();",
+        "var b = create_counter();",
+        "b();",
+        "b();",
+        "a();",
+    ];
+    let mut child = Command::new(SHELL)
+        .arg("127.0.0.1:6666")
+        .current_dir(&dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    for l in first {
+        writeln!(stdin, "{l}").unwrap();
+    }
+    stdin.flush().unwrap();
+    // read until the last result, then kill without a clean exit
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut seen = Vec::new();
+    let mut buf = String::new();
+    while out.read_line(&mut buf).unwrap() > 0 {
+        seen.extend(lines(&buf));
+        buf.clear();
+        if seen.len() >= 7 {
+            break;
+        }
+    }
+    // Child::kill sends SIGKILL on Unix: no clean exit
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert_eq!(seen, ["Initialized session", "0", "1", "2", "0", "1", "3"]);
+
+    let second = "create_counter\na();\na();\nb();\n";
+    let mut child = Command::new(SHELL)
+        .arg("127.0.0.1:6666")
+        .current_dir(&dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(second.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let got = lines(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        got,
+        [
+            "Restored session",
+            "function() { var counter = 0; return function() { return counter++; }; }",
+            "4",
+            "5",
+            "2"
+        ]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn ephemeral_exit_status_and_uncaught_errors() {
+    let ok = Command::new(SHELL).args(["--ephemeral", "-e", "print(1 + 1); console.log('x', [1, 2])"]).output().unwrap();
+    assert!(ok.status.success());
+    assert_eq!(String::from_utf8_lossy(&ok.stdout), "2\nx [ 1, 2 ]\n");
+
+    let bad = Command::new(SHELL).args(["--ephemeral", "-e", "print('before'); undefinedThing()"]).output().unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&bad.stdout), "before\n");
+    assert_eq!(String::from_utf8_lossy(&bad.stderr).trim(), "Uncaught ReferenceError: undefinedThing is not defined");
+
+    let syntax = Command::new(SHELL).args(["--ephemeral", "-e", "var = ;"]).output().unwrap();
+    assert_eq!(syntax.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&syntax.stderr).starts_with("Uncaught SyntaxError: "));
+
+    let thrown = Command::new(SHELL).args(["--ephemeral", "-e", "throw new RangeError('too far')"]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&thrown.stderr).trim(), "Uncaught RangeError: too far");
+
+    let dir = tempdir("file");
+    let f = dir.join("t.js");
+    std::fs::write(&f, "function sq(x) { return x * x }\nprint(sq(12));\n").unwrap();
+    let out = Command::new(SHELL).arg("--ephemeral").arg(&f).output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "144\n");
+    let missing = Command::new(SHELL).args(["--ephemeral", "/nonexistent/x.js"]).output().unwrap();
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_second_shell_on_the_same_state_is_refused() {
+    let dir = tempdir("lock");
+    let mut first = Command::new(SHELL).arg("s").current_dir(&dir).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    let mut out = BufReader::new(first.stdout.take().unwrap());
+    let mut l = String::new();
+    out.read_line(&mut l).unwrap();
+    assert_eq!(l.trim(), "Initialized session");
+    let second = Command::new(SHELL).arg("s").current_dir(&dir).stdin(Stdio::null()).output().unwrap();
+    assert_eq!(second.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&second.stderr);
+    assert!(err.contains("locked") || err.contains("in use") || err.contains("another"), "{err}");
+    drop(first.stdin.take());
+    let _ = first.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+}
