@@ -15,6 +15,32 @@ pub const NATIVES: &[NativeDef] = &[
     def("Math.min", min, 2),
     def("Math.random", random, 0),
     def("Math.pow", pow, 2),
+    def("Math.acos", acos, 1),
+    def("Math.acosh", acosh, 1),
+    def("Math.asin", asin, 1),
+    def("Math.asinh", asinh, 1),
+    def("Math.atan", atan, 1),
+    def("Math.atanh", atanh, 1),
+    def("Math.atan2", atan2, 2),
+    def("Math.cbrt", cbrt, 1),
+    def("Math.clz32", clz32, 1),
+    def("Math.cos", cos, 1),
+    def("Math.cosh", cosh, 1),
+    def("Math.exp", exp, 1),
+    def("Math.expm1", expm1, 1),
+    def("Math.fround", fround, 1),
+    def("Math.hypot", hypot, 2),
+    def("Math.imul", imul, 2),
+    def("Math.log", log, 1),
+    def("Math.log1p", log1p, 1),
+    def("Math.log10", log10, 1),
+    def("Math.log2", log2, 1),
+    def("Math.sign", sign, 1),
+    def("Math.sin", sin, 1),
+    def("Math.sinh", sinh, 1),
+    def("Math.tan", tan, 1),
+    def("Math.tanh", tanh, 1),
+    def("Math.trunc", trunc, 1),
 ];
 
 pub fn init(vm: &mut Vm) -> JsResult<()> {
@@ -22,7 +48,9 @@ pub fn init(vm: &mut Vm) -> JsResult<()> {
     let m = vm.new_plain(op)?;
     let g = vm.global();
     vm.def_value(g, "Math", m, attr::WC)?;
-    vm.def_methods(m, &["Math.abs", "Math.floor", "Math.ceil", "Math.round", "Math.sqrt", "Math.max", "Math.min", "Math.random", "Math.pow"])?;
+    for d in NATIVES {
+        vm.def_method(m, d.name)?;
+    }
     for (n, v) in [
         ("PI", std::f64::consts::PI),
         ("E", std::f64::consts::E),
@@ -44,35 +72,110 @@ pub fn init(vm: &mut Vm) -> JsResult<()> {
 fn num(vm: &mut Vm, a: &Args, i: usize) -> JsResult<f64> {
     vm.to_number(a.get(vm, i))
 }
-fn abs(vm: &mut Vm, a: &Args) -> JsResult<Value> {
-    Ok(Value::num(num(vm, a, 0)?.abs()))
+
+/// A one-argument Math function: ToNumber, then `f`.
+macro_rules! unary {
+    ($($name:ident => $f:expr;)*) => {
+        $(fn $name(vm: &mut Vm, a: &Args) -> JsResult<Value> {
+            let x = num(vm, a, 0)?;
+            let f: fn(f64) -> f64 = $f;
+            Ok(Value::num(f(x)))
+        })*
+    };
 }
-fn floor(vm: &mut Vm, a: &Args) -> JsResult<Value> {
-    Ok(Value::num(num(vm, a, 0)?.floor()))
+
+unary! {
+    abs => f64::abs;
+    floor => f64::floor;
+    ceil => f64::ceil;
+    sqrt => f64::sqrt;
+    trunc => f64::trunc;
+    acos => f64::acos;
+    asin => f64::asin;
+    atan => f64::atan;
+    cos => f64::cos;
+    sin => f64::sin;
+    tan => f64::tan;
+    cosh => f64::cosh;
+    sinh => |x| if x == 0.0 { x } else { x.sinh() };
+    tanh => |x| if x == 0.0 { x } else { x.tanh() };
+    exp => f64::exp;
+    expm1 => |x| if x == 0.0 { x } else { x.exp_m1() };
+    log => f64::ln;
+    log1p => |x| if x == 0.0 { x } else if x < -1.0 { f64::NAN } else { x.ln_1p() };
+    log10 => f64::log10;
+    log2 => f64::log2;
+    cbrt => f64::cbrt;
+    fround => |x| x as f32 as f64;
+    acosh => |x| if x < 1.0 { f64::NAN } else { x.acosh() };
+    asinh => |x| if x == 0.0 || !x.is_finite() { x } else { x.asinh() };
+    atanh => |x| if x == 0.0 { x } else if x.abs() > 1.0 { f64::NAN } else { x.atanh() };
+    sign => |x| if x.is_nan() || x == 0.0 { x } else if x > 0.0 { 1.0 } else { -1.0 };
+    round => round_f;
 }
-fn ceil(vm: &mut Vm, a: &Args) -> JsResult<Value> {
-    Ok(Value::num(num(vm, a, 0)?.ceil()))
-}
-fn round(vm: &mut Vm, a: &Args) -> JsResult<Value> {
-    let x = num(vm, a, 0)?;
-    if !x.is_finite() || x == 0.0 {
-        return Ok(Value::num(x));
+
+/// Math.round: the nearest integer, halves toward +Infinity, -0 kept for -0.5 <= x < 0.
+pub fn round_f(x: f64) -> f64 {
+    if !x.is_finite() || x.fract() == 0.0 {
+        return x;
     }
-    if x > 0.0 && x < 0.5 {
-        return Ok(Value::num(0.0));
+    let f = x.floor();
+    let r = if x - f >= 0.5 { f + 1.0 } else { f };
+    if r == 0.0 && x < 0.0 {
+        -0.0
+    } else {
+        r
     }
-    if x < 0.0 && x >= -0.5 {
-        return Ok(Value::num(-0.0));
-    }
-    Ok(Value::num((x + 0.5).floor()))
 }
-fn sqrt(vm: &mut Vm, a: &Args) -> JsResult<Value> {
-    Ok(Value::num(num(vm, a, 0)?.sqrt()))
-}
+
 fn pow(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     let x = num(vm, a, 0)?;
     let y = num(vm, a, 1)?;
     Ok(Value::num(crate::interp::eval::js_pow(x, y)))
+}
+fn atan2(vm: &mut Vm, a: &Args) -> JsResult<Value> {
+    let y = num(vm, a, 0)?;
+    let x = num(vm, a, 1)?;
+    Ok(Value::num(y.atan2(x)))
+}
+fn clz32(vm: &mut Vm, a: &Args) -> JsResult<Value> {
+    let n = vm.to_uint32(a.get(vm, 0))?;
+    Ok(Value::num(n.leading_zeros() as f64))
+}
+fn imul(vm: &mut Vm, a: &Args) -> JsResult<Value> {
+    let x = vm.to_int32(a.get(vm, 0))?;
+    let y = vm.to_int32(a.get(vm, 1))?;
+    Ok(Value::num(x.wrapping_mul(y) as f64))
+}
+fn hypot(vm: &mut Vm, a: &Args) -> JsResult<Value> {
+    // every argument is coerced before any result is decided
+    let mut xs = Vec::with_capacity(a.argc);
+    for i in 0..a.argc {
+        xs.push(num(vm, a, i)?);
+    }
+    if xs.iter().any(|x| x.is_infinite()) {
+        return Ok(Value::num(f64::INFINITY));
+    }
+    if xs.iter().any(|x| x.is_nan()) {
+        return Ok(Value::NAN);
+    }
+    let m = xs.iter().fold(0.0f64, |m, x| m.max(x.abs()));
+    if m == 0.0 {
+        return Ok(Value::num(0.0));
+    }
+    if xs.len() == 2 {
+        return Ok(Value::num(xs[0].hypot(xs[1])));
+    }
+    // scaled, with Kahan summation
+    let (mut sum, mut comp) = (0.0f64, 0.0f64);
+    for x in xs {
+        let r = x / m;
+        let y = r * r - comp;
+        let t = sum + y;
+        comp = (t - sum) - y;
+        sum = t;
+    }
+    Ok(Value::num(sum.sqrt() * m))
 }
 fn max(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     let mut r = f64::NEG_INFINITY;
@@ -102,7 +205,7 @@ fn min(vm: &mut Vm, a: &Args) -> JsResult<Value> {
 }
 fn random(_vm: &mut Vm, _a: &Args) -> JsResult<Value> {
     use std::cell::Cell;
-    thread_local!(static STATE: Cell<u64> = Cell::new(0));
+    thread_local!(static STATE: Cell<u64> = const { Cell::new(0) });
     let x = STATE.with(|s| {
         let mut x = s.get();
         if x == 0 {
