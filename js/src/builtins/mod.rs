@@ -7,6 +7,7 @@
 
 pub mod array;
 pub mod collections;
+pub mod date;
 pub mod date_math;
 pub mod error;
 pub mod global;
@@ -44,7 +45,7 @@ struct Table {
 fn table() -> &'static Table {
     static T: OnceLock<Table> = OnceLock::new();
     T.get_or_init(|| {
-        let lists: [&'static [NativeDef]; 11] = [
+        let lists: [&'static [NativeDef]; 12] = [
             object::NATIVES,
             global::NATIVES,
             error::NATIVES,
@@ -55,6 +56,7 @@ fn table() -> &'static Table {
             symbol::NATIVES,
             json::NATIVES,
             collections::NATIVES,
+            date::NATIVES,
             object::FUNCTION_NATIVES,
         ];
         let mut defs = Vec::new();
@@ -233,6 +235,7 @@ pub fn init_realm(vm: &mut Vm) -> JsResult<()> {
     json::init(vm)?;
     collections::init(vm)?;
     global::init(vm)?;
+    date::init(vm)?;
     Ok(())
 }
 
