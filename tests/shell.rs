@@ -139,3 +139,38 @@ fn a_second_shell_on_the_same_state_is_refused() {
     let _ = first.wait();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn objects_arrays_classes_and_cycles_survive_sigkill() {
+    let dir = tempdir("structures");
+    let setup = [
+        "class Point { constructor(x, y) { this.x = x; this.y = y } norm2() { return this.x * this.x + this.y * this.y } }",
+        "var ring = { name: 'a' }; ring.next = { name: 'b', next: ring };",
+        "var pts = [new Point(3, 4), new Point(1, 1)]; pts.push(pts);",
+        "var add = (function (k) { return function (v) { return v + k } })(10);",
+        "'ready'",
+    ];
+    let mut child = Command::new(SHELL).arg("s").current_dir(&dir).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    for l in setup {
+        writeln!(stdin, "{l}").unwrap();
+    }
+    stdin.flush().unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut buf = String::new();
+    while out.read_line(&mut buf).unwrap() > 0 {
+        if buf.contains("'ready'") {
+            break;
+        }
+    }
+    assert!(buf.contains("'ready'"), "the setup did not finish: {buf}");
+    child.kill().unwrap();
+    let _ = child.wait();
+
+    let checks = "pts[0].norm2() + add(pts[1].x)\nring.next.next === ring && ring.next.next.next.name\npts[2] === pts && pts[2][0] instanceof Point\nObject.getPrototypeOf(pts[1]) === Point.prototype\n";
+    let mut child = Command::new(SHELL).arg("s").current_dir(&dir).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(checks.as_bytes()).unwrap();
+    let got = lines(&String::from_utf8_lossy(&child.wait_with_output().unwrap().stdout));
+    assert_eq!(got, ["Restored session", "36", "'b'", "true", "true"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
