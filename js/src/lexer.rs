@@ -978,8 +978,12 @@ impl<'a> Lexer<'a> {
                             }
                             // skip: the raw text continues normally from here
                             // (a malformed escape consumed at least the escape letter)
-                            if self.pos == esc_start + 1 {
+                            if self.pos == esc_start + 1 && self.pos < self.src.len() {
+                                // step over one whole character (never into the middle of one)
                                 self.pos += 1;
+                                while self.pos < self.src.len() && !self.src.is_char_boundary(self.pos) {
+                                    self.pos += 1;
+                                }
                             }
                         }
                     }

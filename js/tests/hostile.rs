@@ -226,3 +226,11 @@ fn deep_nesting_on_small_thread() {
         .join()
         .unwrap();
 }
+
+/// A template ending in a backslash (found by the random-bytes test): a clean SyntaxError.
+#[test]
+fn template_ending_in_a_backslash() {
+    for src in ["`\\", "`\\u{", "`a${1}\\", "x`\\"] {
+        assert!(js::parse_script(src, false).is_err(), "{src:?} must be rejected");
+    }
+}
