@@ -141,6 +141,11 @@ fn fmt(vm: &mut Vm, v: Value, depth: usize, seen: &mut Vec<Value>, nested: bool)
             let s = fmt(vm, inner, depth, seen, true)?;
             return Ok(format!("[{t}: {s}]"));
         }
+        class::DATE => {
+            let t = vm.slot(v, 0);
+            let t = if t.is_num() { t.as_num() } else { f64::NAN };
+            return Ok(if t.is_finite() { crate::builtins::date_math::to_iso_string(t) } else { "Invalid Date".into() });
+        }
         class::SYMBOL => {
             let inner = vm.slot(v, 0);
             let s = fmt(vm, inner, depth, seen, true)?;
