@@ -174,3 +174,102 @@ fn objects_arrays_classes_and_cycles_survive_sigkill() {
     assert_eq!(got, ["Restored session", "36", "'b'", "true", "true"]);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Runs the persistent shell on `dir/s` with `input` piped in; returns (stdout lines, stderr, status).
+fn piped(dir: &std::path::Path, args: &[&str], input: &str) -> (Vec<String>, String, Option<i32>) {
+    let mut child = Command::new(SHELL)
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (lines(&String::from_utf8_lossy(&out.stdout)), String::from_utf8_lossy(&out.stderr).to_string(), out.status.code())
+}
+
+#[test]
+fn dot_commands_load_status_and_errors_that_roll_back() {
+    let dir = tempdir("commands");
+    std::fs::write(dir.join("lib.js"), "var total = 0;\nfunction add(n) {\n  total += n;\n  return total;\n}\n'loaded'\n").unwrap();
+    let input = ".load lib.js\nadd(5)\n.load missing.js\n.status\ntotal = 100; null.x\ntotal\n.bogus\n.load\nvar o = {\n  a: [1,\n  2]\n}\no\n.help\n.exit\nadd(1000)\n";
+    let (out, _, code) = piped(&dir, &["s"], input);
+    assert_eq!(code, Some(0));
+    assert_eq!(out[0], "Initialized session");
+    assert_eq!(out[1], "'loaded'");
+    assert_eq!(out[2], "5");
+    assert!(out[3].starts_with("cannot read missing.js"), "{}", out[3]);
+    assert!(out[4].starts_with("heap ") && out[4].contains("turns committed") && out[4].contains("last commit"), "{}", out[4]);
+    assert_eq!(out[5], "Uncaught TypeError: Cannot read properties of null (reading 'x')");
+    assert_eq!(out[6], "5", "the failed turn's assignment was rolled back");
+    assert!(out[7].starts_with("unknown command .bogus"), "{}", out[7]);
+    assert_eq!(out[8], "usage: .load FILE");
+    assert_eq!(out[9], "{ a: [ 1, 2 ] }");
+    assert!(out[10].starts_with(".exit"), "{}", out[10]);
+    assert!(out.iter().any(|l| l.starts_with(".load FILE")));
+    assert!(!out.iter().any(|l| l == "1005"), ".exit ends the session before the last line");
+
+    // FILE mode runs one turn in the same session; an error in it rolls it back (exit 1)
+    std::fs::write(dir.join("more.js"), "add(10);\nprint('from file', total);\n").unwrap();
+    let run = Command::new(SHELL).args(["s", "more.js"]).current_dir(&dir).output().unwrap();
+    assert_eq!(run.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&run.stdout), "from file 15\n");
+    std::fs::write(dir.join("bad.js"), "add(1000);\nthrow new Error('nope');\n").unwrap();
+    let run = Command::new(SHELL).args(["s", "bad.js"]).current_dir(&dir).output().unwrap();
+    assert_eq!(run.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&run.stderr).trim(), "Uncaught Error: nope");
+    let (out, _, _) = piped(&dir, &["s"], "total\n");
+    assert_eq!(out, ["Restored session", "15"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_damaged_state_directory_is_reported_and_left_alone() {
+    let dir = tempdir("damaged");
+    let (out, _, _) = piped(&dir, &["s"], "var keep = [1, 2, 3]\n");
+    assert_eq!(out, ["Initialized session"]);
+    // overwrite the whole heap file with garbage of the same length
+    let heap = std::fs::read_dir(dir.join("s")).unwrap().map(|e| e.unwrap().path()).find(|p| p.extension().is_some_and(|e| e == "ken")).expect("a heap file");
+    let len = std::fs::metadata(&heap).unwrap().len() as usize;
+    let garbage: Vec<u8> = (0..len).map(|i| (i * 7 + 3) as u8).collect();
+    std::fs::write(&heap, &garbage).unwrap();
+    let (out, err, code) = piped(&dir, &["s"], "keep\n");
+    assert_eq!(code, Some(1), "stdout: {out:?}");
+    assert!(out.is_empty(), "no session may start on a damaged heap: {out:?}");
+    assert!(err.contains("cannot open the session"), "{err}");
+    assert_eq!(std::fs::read(&heap).unwrap(), garbage, "the damaged file was not replaced");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn sigint_with_piped_input_interrupts_the_turn_then_exits_at_the_prompt() {
+    let dir = tempdir("sigint-pipe");
+    let mut child = Command::new(SHELL).arg("s").current_dir(&dir).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    writeln!(stdin, "var n = 1; 'set'").unwrap();
+    let mut l = String::new();
+    while !l.contains("'set'") {
+        assert!(out.read_line(&mut l).unwrap() > 0, "the shell ended early: {l}");
+    }
+    writeln!(stdin, "n = 2; for (;;) {{}}").unwrap();
+    stdin.flush().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    // SAFETY: kill(2) on our own child's pid.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGINT) }, 0);
+    let mut l = String::new();
+    out.read_line(&mut l).unwrap();
+    assert!(l.contains("Uncaught Error: Script execution interrupted."), "{l}");
+    writeln!(stdin, "n").unwrap();
+    let mut l = String::new();
+    out.read_line(&mut l).unwrap();
+    assert_eq!(lines(&l), ["1"], "the interrupted turn was rolled back");
+    // at the prompt, SIGINT ends the shell at once
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    // SAFETY: as above.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGINT) }, 0);
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    let _ = std::fs::remove_dir_all(&dir);
+}
