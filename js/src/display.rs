@@ -6,6 +6,8 @@ use crate::vm::{JsResult, Value, Vm, A};
 
 const MAX_DEPTH: usize = 2;
 const MAX_ITEMS: usize = 100;
+/// Node's `breakLength`: wider output goes on several lines.
+const BREAK_LENGTH: usize = 80;
 
 /// A value as node's REPL shows it; strings quoted.
 pub fn inspect(vm: &mut Vm, v: Value) -> JsResult<String> {
@@ -163,15 +165,19 @@ fn fmt(vm: &mut Vm, v: Value, depth: usize, seen: &mut Vec<Value>, nested: bool)
     seen.push(v);
     let mut parts = Vec::new();
     let keys = vm.own_keys(v);
-    let mut holes = 0usize;
+    let total_keys = keys.len();
     let mut next_index = 0u32;
-    for k in keys {
-        if parts.len() >= MAX_ITEMS {
-            parts.push("...".to_string());
-            break;
-        }
+    // array entries shown (items and hole runs), and whether every shown item is a number
+    let mut entries = 0usize;
+    let mut all_numbers = true;
+    let mut truncated = None;
+    for (n, k) in keys.into_iter().enumerate() {
         if is_arr && k == vm.key_atom(A::length) {
             continue;
+        }
+        if entries >= MAX_ITEMS || parts.len() >= MAX_ITEMS {
+            truncated = Some(n);
+            break;
         }
         let Some(p) = vm.get_own(v, k) else { continue };
         if !p.enumerable() {
@@ -186,16 +192,22 @@ fn fmt(vm: &mut Vm, v: Value, depth: usize, seen: &mut Vec<Value>, nested: bool)
                 "[Getter/Setter]".to_string()
             }
         } else {
+            if !p.value.is_num() {
+                all_numbers = false;
+            }
             fmt(vm, p.value, depth + 1, seen, true)?
         };
         match k {
             PropKey::Index(i) if is_arr => {
                 if i > next_index {
-                    holes = (i - next_index) as usize;
-                    parts.push(format!("<{holes} empty item{}>", if holes == 1 { "" } else { "s" }));
+                    let h = i - next_index;
+                    parts.push(format!("<{h} empty item{}>", if h == 1 { "" } else { "s" }));
+                    entries += 1;
+                    all_numbers = false;
                 }
                 next_index = i + 1;
                 parts.push(val);
+                entries += 1;
             }
             _ => {
                 let kt = key_text(vm, k);
@@ -203,14 +215,27 @@ fn fmt(vm: &mut Vm, v: Value, depth: usize, seen: &mut Vec<Value>, nested: bool)
             }
         }
     }
+    let mut more = None;
     if is_arr {
         let len = vm.array_len(v);
-        if len > next_index {
-            let h = (len - next_index) as usize;
+        if truncated.is_some() {
+            let rest = len.saturating_sub(next_index) as usize;
+            if rest > 0 {
+                more = Some(format!("... {rest} more item{}", if rest == 1 { "" } else { "s" }));
+            }
+        } else if len > next_index {
+            let h = len - next_index;
             parts.push(format!("<{h} empty item{}>", if h == 1 { "" } else { "s" }));
+            entries += 1;
         }
+    } else if let Some(n) = truncated {
+        let rest = total_keys - n;
+        more = Some(format!("... {rest} more propert{}", if rest == 1 { "y" } else { "ies" }));
     }
-    let _ = holes;
+    let grouped = if is_arr && entries > 6 { group_array_items(&parts, depth * 2, all_numbers) } else { None };
+    if let Some(m) = more {
+        parts.push(m);
+    }
     seen.pop();
     let prefix = if !is_arr {
         let p = vm.proto_of(v);
@@ -237,11 +262,69 @@ fn fmt(vm: &mut Vm, v: Value, depth: usize, seen: &mut Vec<Value>, nested: bool)
     if parts.is_empty() {
         return Ok(format!("{prefix}{open}{close}"));
     }
-    let one = format!("{prefix}{open} {} {close}", parts.join(", "));
-    if one.len() <= 72 {
-        return Ok(one);
-    }
     let indent = "  ".repeat(depth + 1);
+    if let Some(mut rows) = grouped {
+        if parts.len() > entries {
+            rows.push(parts[parts.len() - 1].clone());
+        }
+        let inner: Vec<String> = rows.iter().map(|r| format!("{indent}{r}")).collect();
+        return Ok(format!("{prefix}{open}\n{}\n{}{close}", inner.join(",\n"), "  ".repeat(depth)));
+    }
+    // node's rule: on one line when the items, their separators, the indentation, the
+    // constructor name and 10 columns of slack fit in the break length
+    let width: usize =
+        parts.iter().map(|p| p.chars().count()).sum::<usize>() + parts.len() * 2 + depth * 2 + 1 + prefix.trim_end().len() + 10;
+    if width <= BREAK_LENGTH && !parts.iter().any(|p| p.contains('\n')) {
+        return Ok(format!("{prefix}{open} {} {close}", parts.join(", ")));
+    }
     let inner: Vec<String> = parts.iter().map(|p| format!("{indent}{}", p.replace('\n', &format!("\n{indent}")))).collect();
     Ok(format!("{prefix}{open}\n{}\n{}{close}", inner.join(",\n"), "  ".repeat(depth)))
+}
+
+/// Node's layout of long arrays of short items: rows of aligned columns (numbers padded on
+/// the left, other items on the right), about square on screen, at most 15 columns and
+/// never wider than the break length. None when the items are too long or too uneven.
+fn group_array_items(items: &[String], indentation: usize, all_numbers: bool) -> Option<Vec<String>> {
+    const SEPARATOR: usize = 2;
+    let lens: Vec<usize> = items.iter().map(|s| s.chars().count()).collect();
+    let total: usize = lens.iter().map(|l| l + SEPARATOR).sum();
+    let max_len = *lens.iter().max()?;
+    let actual_max = max_len + SEPARATOR;
+    if actual_max * 3 + indentation >= BREAK_LENGTH || !(total as f64 / actual_max as f64 > 5.0 || max_len <= 6) {
+        return None;
+    }
+    let average_bias = (actual_max as f64 - total as f64 / items.len() as f64).sqrt();
+    let biased_max = (actual_max as f64 - 3.0 - average_bias).max(1.0);
+    let columns = ((2.5 * biased_max * items.len() as f64).sqrt() / biased_max)
+        .round()
+        .min(((BREAK_LENGTH - indentation) / actual_max) as f64)
+        .min(12.0)
+        .min(15.0) as usize;
+    if columns <= 1 {
+        return None;
+    }
+    let col_width: Vec<usize> =
+        (0..columns).map(|c| lens.iter().skip(c).step_by(columns).max().copied().unwrap_or(0) + SEPARATOR).collect();
+    let mut rows = Vec::new();
+    for start in (0..items.len()).step_by(columns) {
+        let end = (start + columns).min(items.len());
+        let mut row = String::new();
+        for j in start..end {
+            let w = col_width[j - start];
+            let last = j == end - 1;
+            let cell = if last { items[j].clone() } else { format!("{}, ", items[j]) };
+            let pad = (if last && all_numbers { w - SEPARATOR } else { w }).saturating_sub(cell.chars().count());
+            if all_numbers {
+                row.push_str(&" ".repeat(pad));
+                row.push_str(&cell);
+            } else if last {
+                row.push_str(&cell);
+            } else {
+                row.push_str(&cell);
+                row.push_str(&" ".repeat(pad));
+            }
+        }
+        rows.push(row);
+    }
+    Some(rows)
 }
