@@ -538,12 +538,14 @@ impl<'a> Parser<'a> {
                 Ok(FunctionBody::Expr(Box::new(e)))
             }
         })();
-        self.pop_scope();
+        let sc = self.pop_scope();
         self.cover_err = saved_cover;
         let inner = std::mem::replace(&mut self.ctx, outer);
         self.leave();
         let body = r?;
-        Ok(Rc::new(self.finish_function(start, None, FunctionKind::Arrow, params, rest, body, simple, inner, None)))
+        let mut f = self.finish_function(start, None, FunctionKind::Arrow, params, rest, body, simple, inner, None);
+        f.scope.lexical_names = sc.top_lexical;
+        Ok(Rc::new(f))
     }
 
     // ------------------------------------------------------------ classes
