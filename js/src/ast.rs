@@ -151,6 +151,11 @@ pub struct SwitchCase {
     pub body: Vec<Stmt>,
 }
 
+/// Where an identifier resolved last time: (the names LIST of the environment that held the
+/// binding, packed epoch / hops / word / flags). Volatile; validated before every use.
+#[derive(Debug, Default)]
+pub struct IdCache(pub std::cell::Cell<(u64, u64)>);
+
 #[derive(Debug)]
 pub struct Expr {
     pub span: Span,
@@ -169,7 +174,8 @@ pub enum ExprKind {
     Regex { pattern: Rc<str>, flags: Rc<str> },
     Null,
     Bool(bool),
-    Ident(Atom),
+    /// An identifier reference and its resolution cache (see `interp::env`).
+    Ident(Atom, IdCache),
     This,
     Array(Vec<Option<Expr>>),
     Object(Vec<Property>),

@@ -301,21 +301,27 @@ impl Heap {
         );
     }
 
+    #[inline]
     pub fn get<T: Pod>(&self, p: crate::PPtr<T>) -> &T {
         bytemuck::from_bytes(self.bytes(p.offset(), std::mem::size_of::<T>()))
     }
+    #[inline]
     pub fn get_mut<T: Pod>(&mut self, p: crate::PPtr<T>) -> &mut T {
         bytemuck::from_bytes_mut(self.bytes_mut(p.offset(), std::mem::size_of::<T>()))
     }
+    #[inline]
     pub fn read<T: Pod>(&self, p: crate::PPtr<T>) -> T {
         bytemuck::pod_read_unaligned(self.bytes(p.offset(), std::mem::size_of::<T>()))
     }
+    #[inline]
     pub fn write<T: Pod>(&mut self, p: crate::PPtr<T>, v: T) {
         self.bytes_mut(p.offset(), std::mem::size_of::<T>()).copy_from_slice(bytemuck::bytes_of(&v));
     }
+    #[inline]
     pub fn slice<T: Pod>(&self, p: crate::PPtr<T>, n: usize) -> &[T] {
         bytemuck::cast_slice(self.bytes(p.offset(), n * std::mem::size_of::<T>()))
     }
+    #[inline]
     pub fn slice_mut<T: Pod>(&mut self, p: crate::PPtr<T>, n: usize) -> &mut [T] {
         bytemuck::cast_slice_mut(self.bytes_mut(p.offset(), n * std::mem::size_of::<T>()))
     }
@@ -324,7 +330,22 @@ impl Heap {
     /// must be preceded by this (the safe accessors do it); in verification mode a write to an
     /// unmarked page faults.
     #[inline]
+    #[inline]
     pub fn mark_dirty(&mut self, off: u64, len: usize) {
+        // fast path: a write inside one page that is already dirty in this turn
+        let p = off / PAGE as u64;
+        if len != 0 && (off + len as u64 - 1) / PAGE as u64 == p {
+            if let Some(w) = self.dirty_bits.get((p / 64) as usize) {
+                if w & (1u64 << (p % 64)) != 0 {
+                    return;
+                }
+            }
+        }
+        self.mark_dirty_slow(off, len)
+    }
+
+    #[cold]
+    fn mark_dirty_slow(&mut self, off: u64, len: usize) {
         if len == 0 {
             return;
         }

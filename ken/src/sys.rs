@@ -96,6 +96,7 @@ impl Mapping {
         Ok(())
     }
 
+    #[inline]
     pub fn bytes(&self, off: usize, len: usize) -> &[u8] {
         assert!(off.checked_add(len).is_some_and(|e| e <= self.mapped), "heap access out of bounds");
         // SAFETY: the range is inside the mapped part (checked above) and the mapping lives
@@ -103,6 +104,7 @@ impl Mapping {
         unsafe { std::slice::from_raw_parts(self.base.add(off), len) }
     }
 
+    #[inline]
     pub fn bytes_mut(&mut self, off: usize, len: usize) -> &mut [u8] {
         assert!(off.checked_add(len).is_some_and(|e| e <= self.mapped), "heap access out of bounds");
         // SAFETY: as in `bytes`; `&mut self` guarantees exclusive access.

@@ -102,27 +102,81 @@ impl Vm {
         Some((3 + self.reserved_of(env) + i, flags))
     }
 
+    /// ResolveBinding of an identifier reference, through its cache: a declarative binding
+    /// found before is found again by walking the same number of environments, provided none
+    /// of them can have gained bindings since (`with` objects, sloppy-eval vars) and the
+    /// target still has the same names LIST. Environment chains are lexical, so for one
+    /// reference in one piece of code the walk is the same every time.
+    #[inline]
+    pub fn resolve_ident(&mut self, ci: &super::CodeInfo, name: &crate::ast::Atom, c: &crate::ast::IdCache) -> JsResult<Ref> {
+        let (list, meta) = c.0.get();
+        if meta >> 40 == self.ic_epoch & 0xFF_FFFF {
+            let hops = (meta >> 32) & 0xFF;
+            let mut env = self.env;
+            let mut ok = true;
+            for _ in 0..hops {
+                if !env.is_cell() {
+                    ok = false;
+                    break;
+                }
+                match self.env_kind(env) {
+                    envk::DECL => {}
+                    envk::FUNC if !self.env_slot(env, F_EVALVARS).is_obj() => {}
+                    _ => {
+                        ok = false;
+                        break;
+                    }
+                }
+                env = self.env_parent(env);
+            }
+            if ok && env.is_cell() && self.word(env.off(), 2).0 == list {
+                return Ok(Ref::Slot { env, word: ((meta >> 16) & 0xFFFF) as usize, flags: meta & 0xFFFF });
+            }
+        }
+        let a = self.atom_of(ci, name)?;
+        let (r, hops, clean) = self.resolve_walk(a)?;
+        if let Ref::Slot { env, word, flags } = r {
+            if clean && hops <= 0xFF && word <= 0xFFFF && flags <= 0xFFFF {
+                let meta = (self.ic_epoch & 0xFF_FFFF) << 40 | (hops as u64) << 32 | (word as u64) << 16 | flags;
+                c.0.set((self.word(env.off(), 2).0, meta));
+            }
+        }
+        Ok(r)
+    }
+
     /// ResolveBinding from the current environment.
     pub fn resolve(&mut self, name: Value) -> JsResult<Ref> {
+        Ok(self.resolve_walk(name)?.0)
+    }
+
+    /// ResolveBinding, also telling how many environments were passed and whether all of
+    /// them were static (declarative, or function scopes without sloppy-eval vars).
+    fn resolve_walk(&mut self, name: Value) -> JsResult<(Ref, u32, bool)> {
         let mut env = self.env;
         let key = PropKey::Key(name);
+        let mut hops = 0u32;
+        let mut clean = true;
         while env.is_cell() {
             match self.env_kind(env) {
                 envk::DECL => {
                     if let Some((word, flags)) = self.find_binding(env, name) {
-                        return Ok(Ref::Slot { env, word, flags });
+                        return Ok((Ref::Slot { env, word, flags }, hops, clean));
                     }
                 }
                 envk::FUNC => {
                     if let Some((word, flags)) = self.find_binding(env, name) {
-                        return Ok(Ref::Slot { env, word, flags });
+                        return Ok((Ref::Slot { env, word, flags }, hops, clean));
                     }
                     let ev = self.env_slot(env, F_EVALVARS);
-                    if ev.is_obj() && self.has_own(ev, key) {
-                        return Ok(Ref::Object { obj: ev, key });
+                    if ev.is_obj() {
+                        clean = false;
+                        if self.has_own(ev, key) {
+                            return Ok((Ref::Object { obj: ev, key }, hops, false));
+                        }
                     }
                 }
                 envk::WITH => {
+                    clean = false;
                     let obj = self.env_slot(env, 0);
                     if self.has_property(obj, key)? {
                         let us = self.i(I::SymUnscopables);
@@ -134,25 +188,26 @@ impl Vm {
                             false
                         };
                         if !blocked {
-                            return Ok(Ref::Object { obj, key });
+                            return Ok((Ref::Object { obj, key }, hops, false));
                         }
                     }
                 }
                 _ => {
                     let table = self.env_slot(env, 0);
                     if self.has_own(table, key) {
-                        return Ok(Ref::GlobalLex { table, key });
+                        return Ok((Ref::GlobalLex { table, key }, hops, false));
                     }
                     let g = self.global();
                     if self.has_property(g, key)? {
-                        return Ok(Ref::Object { obj: g, key });
+                        return Ok((Ref::Object { obj: g, key }, hops, false));
                     }
-                    return Ok(Ref::Unresolvable { key });
+                    return Ok((Ref::Unresolvable { key }, hops, false));
                 }
             }
             env = self.env_parent(env);
+            hops += 1;
         }
-        Ok(Ref::Unresolvable { key })
+        Ok((Ref::Unresolvable { key }, hops, false))
     }
 
     pub fn get_ref(&mut self, r: Ref) -> JsResult<Value> {
@@ -341,7 +396,7 @@ impl Vm {
 
     /// The global environment cell.
     pub fn global_env(&self) -> Value {
-        self.realm().global_env
+        self.realm_ref().global_env
     }
 
     pub fn this_atom(&self) -> Value {

@@ -52,29 +52,60 @@ impl Vm {
 
     /// A block: a new scope when it declares anything lexically.
     pub fn exec_block(&mut self, cx: &Ctx, stmts: &[Stmt]) -> JsResult<Completion> {
-        let mut decls = Vec::new();
-        lexically_scoped_decls(stmts, false, &mut decls);
-        if decls.is_empty() {
+        let key = stmts.as_ptr() as usize;
+        let cached = cx.ci.blocks.borrow().get(&key).copied();
+        let (names, has_funcs) = match cached {
+            Some(b) => b,
+            None => {
+                let mut decls = Vec::new();
+                lexically_scoped_decls(stmts, false, &mut decls);
+                let names = if decls.is_empty() { Value::UNDEFINED } else { self.names_of(cx, &decls)? };
+                let has_funcs = stmts.iter().any(|s| match &s.kind {
+                    StmtKind::Function(_) => true,
+                    StmtKind::Labeled(_, inner) => matches!(inner.kind, StmtKind::Function(_)),
+                    _ => false,
+                });
+                cx.ci.blocks.borrow_mut().insert(key, (names, has_funcs));
+                (names, has_funcs)
+            }
+        };
+        if names.is_undefined() {
             return self.exec_stmts(cx, stmts);
         }
         let saved = self.env;
-        let env = self.block_env(cx, &decls)?;
+        let env = self.new_env(envk::DECL, self.env, names, 0)?;
         self.env = env;
         let r = (|| {
-            self.hoist_functions(cx, stmts, env)?;
+            if has_funcs {
+                self.hoist_functions(cx, stmts, env)?;
+            }
             self.exec_stmts(cx, stmts)
         })();
         self.env = saved;
         r
     }
 
-    fn block_env(&mut self, cx: &Ctx, decls: &[(Atom, DeclKind)]) -> JsResult<Value> {
+    fn names_of(&mut self, cx: &Ctx, decls: &[(Atom, DeclKind)]) -> JsResult<Value> {
         let mut binds = Vec::with_capacity(decls.len());
         for (n, k) in decls {
             let a = self.atom_of(&cx.ci, n)?;
             binds.push((a, if *k == DeclKind::Const { 0 } else { bind::MUTABLE }));
         }
-        let names = self.new_names(&binds)?;
+        self.new_names(&binds)
+    }
+
+    /// A declarative environment for `decls`; `key` names the scope (an AST node's address
+    /// and a site tag) so that its names LIST is made once per code, not once per entry.
+    fn block_env(&mut self, cx: &Ctx, key: (usize, u8), decls: &[(Atom, DeclKind)]) -> JsResult<Value> {
+        let cached = cx.ci.scopes.borrow().get(&key).copied();
+        let names = match cached {
+            Some(n) => n,
+            None => {
+                let n = self.names_of(cx, decls)?;
+                cx.ci.scopes.borrow_mut().insert(key, n);
+                n
+            }
+        };
         self.new_env(envk::DECL, self.env, names, 0)
     }
 
@@ -256,7 +287,7 @@ impl Vm {
                     }
                     let k = if d.kind == VarKind::Const { DeclKind::Const } else { DeclKind::Let };
                     let decls: Vec<(Atom, DeclKind)> = names.into_iter().map(|n| (n, k)).collect();
-                    self.env = self.block_env(cx, &decls)?;
+                    self.env = self.block_env(cx, (d as *const _ as usize, 1), &decls)?;
                     per_iter = d.kind == VarKind::Let;
                     self.exec_var(cx, d)?;
                 }
@@ -322,7 +353,7 @@ impl Vm {
                 let decls: Vec<(Atom, DeclKind)> = names.into_iter().map(|n| (n, k)).collect();
                 self.env = outer;
                 self.stack.push(v);
-                let env = self.block_env(cx, &decls);
+                let env = self.block_env(cx, (d as *const _ as usize, 2), &decls);
                 self.stack.pop();
                 self.env = env?;
                 let e = self.env;
@@ -339,7 +370,7 @@ impl Vm {
                 let mut names = Vec::new();
                 d.decls[0].target.bound_names(&mut names);
                 let decls: Vec<(Atom, DeclKind)> = names.into_iter().map(|n| (n, DeclKind::Let)).collect();
-                return Ok(Some(self.block_env(cx, &decls)?));
+                return Ok(Some(self.block_env(cx, (d as *const _ as usize, 3), &decls)?));
             }
         }
         Ok(None)
@@ -485,7 +516,7 @@ impl Vm {
                     p.bound_names(&mut names);
                     let decls: Vec<(Atom, DeclKind)> = names.into_iter().map(|n| (n, DeclKind::Let)).collect();
                     self.stack.push(exc);
-                    let cenv = self.block_env(cx, &decls);
+                    let cenv = self.block_env(cx, (p as *const _ as usize, 4), &decls);
                     self.stack.pop();
                     self.env = cenv?;
                     let e = self.env;
@@ -535,7 +566,7 @@ impl Vm {
                 lexically_scoped_decls(&c.body, false, &mut decls);
             }
             if !decls.is_empty() {
-                let env = self.block_env(cx, &decls)?;
+                let env = self.block_env(cx, (cases.as_ptr() as usize, 5), &decls)?;
                 self.env = env;
                 for c in cases {
                     self.hoist_functions(cx, &c.body, env)?;
@@ -878,10 +909,7 @@ impl Vm {
 
     fn eval_lref(&mut self, cx: &Ctx, e: &Expr) -> JsResult<LRef> {
         match &e.kind {
-            ExprKind::Ident(n) => {
-                let a = self.atom_of(&cx.ci, n)?;
-                Ok(LRef::Binding(self.resolve(a)?))
-            }
+            ExprKind::Ident(n, c) => Ok(LRef::Binding(self.resolve_ident(&cx.ci, n, c)?)),
             ExprKind::Member { object, prop, .. } => {
                 let o = self.eval_expr(cx, object)?;
                 self.stack.push(o);
@@ -956,9 +984,8 @@ impl Vm {
             ExprKind::Str(s) => self.string_literal(cx, s),
             ExprKind::Bool(b) => Ok(Value::bool(*b)),
             ExprKind::Null => Ok(Value::NULL),
-            ExprKind::Ident(n) => {
-                let a = self.atom_of(&cx.ci, n)?;
-                let r = self.resolve(a)?;
+            ExprKind::Ident(n, c) => {
+                let r = self.resolve_ident(&cx.ci, n, c)?;
                 self.get_ref(r)
             }
             ExprKind::This => self.this_value(),
@@ -1191,7 +1218,7 @@ impl Vm {
     fn eval_unary(&mut self, cx: &Ctx, op: UnaryOp, a: &Expr) -> JsResult<Value> {
         match op {
             UnaryOp::TypeOf => {
-                if let ExprKind::Ident(n) = &a.kind {
+                if let ExprKind::Ident(n, _) = &a.kind {
                     let at = self.atom_of(&cx.ci, n)?;
                     let r = self.resolve(at)?;
                     if let Ref::Unresolvable { .. } = r {
@@ -1251,7 +1278,7 @@ impl Vm {
                 self.this_value()?;
                 Err(self.throw_ref("Unsupported reference to 'super'"))
             }
-            ExprKind::Ident(n) => {
+            ExprKind::Ident(n, _) => {
                 let at = self.atom_of(&cx.ci, n)?;
                 match self.resolve(at)? {
                     Ref::Unresolvable { .. } => Ok(Value::TRUE),
@@ -1383,7 +1410,7 @@ impl Vm {
                     self.stack.pop();
                     (f, this)
                 }
-                ExprKind::Ident(n) => {
+                ExprKind::Ident(n, _) => {
                     let a = self.atom_of(&cx.ci, n)?;
                     let r = self.resolve(a)?;
                     let f = self.get_ref(r)?;
@@ -1678,7 +1705,7 @@ impl Vm {
                 target
             };
             if !lex.is_empty() {
-                let env = self.block_env(&cx, &lex)?;
+                let env = self.block_env(&cx, (prog as *const _ as usize, 6), &lex)?;
                 self.env = env;
             }
             self.hoist_functions(&cx, &prog.body, var_env)?;

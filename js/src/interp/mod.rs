@@ -37,6 +37,11 @@ pub struct CodeInfo {
     pub atoms: RefCell<HashMap<*const u8, Value>>,
     /// Names LISTs of scopes by (span start, which) (volatile; cleared after a collection).
     pub descs: RefCell<HashMap<(u32, u8), Value>>,
+    /// Names LISTs of block-like scopes by (AST node address, site) (volatile, like `descs`).
+    pub scopes: RefCell<HashMap<(usize, u8), Value>>,
+    /// Blocks: their names LIST (undefined when they declare nothing) and whether they hoist
+    /// function declarations, by the address of their statement list.
+    pub blocks: RefCell<HashMap<usize, (Value, bool)>>,
 }
 
 pub fn parse_options(flags: u64) -> ParseOptions {
@@ -52,7 +57,11 @@ pub fn parse_options(flags: u64) -> ParseOptions {
 
 impl CodeInfo {
     pub fn new(src: Rc<str>, program: Program) -> CodeInfo {
-        let mut ci = CodeInfo { src, program, funcs: HashMap::new(), classes: HashMap::new(), atoms: RefCell::new(HashMap::new()), descs: RefCell::new(HashMap::new()) };
+        let mut ci = CodeInfo { src, program, funcs: HashMap::new(), classes: HashMap::new(), atoms: RefCell::new(HashMap::new()),
+            descs: RefCell::new(HashMap::new()),
+            scopes: RefCell::new(HashMap::new()),
+            blocks: RefCell::new(HashMap::new()),
+        };
         let mut w = Walker { funcs: HashMap::new(), classes: HashMap::new() };
         for s in &ci.program.body {
             w.stmt(s);
@@ -111,9 +120,12 @@ impl Vm {
     }
 
     pub fn clear_atom_caches(&mut self) {
+        self.ic_epoch += 1;
         for ci in self.code_cache.values() {
             ci.atoms.borrow_mut().clear();
             ci.descs.borrow_mut().clear();
+            ci.scopes.borrow_mut().clear();
+            ci.blocks.borrow_mut().clear();
         }
     }
 
@@ -285,7 +297,7 @@ impl Walker {
     fn expr(&mut self, e: &Expr) {
         match &e.kind {
             ExprKind::Num(_) | ExprKind::BigInt(_) | ExprKind::Str(_) | ExprKind::Regex { .. } | ExprKind::Null | ExprKind::Bool(_) => {}
-            ExprKind::Ident(_) | ExprKind::This | ExprKind::NewTarget => {}
+            ExprKind::Ident(..) | ExprKind::This | ExprKind::NewTarget => {}
             ExprKind::Template(t) => self.template(t),
             ExprKind::TaggedTemplate(f, t) => {
                 self.expr(f);

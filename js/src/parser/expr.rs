@@ -170,7 +170,7 @@ impl<'a> Parser<'a> {
             inner = x;
         }
         match &inner.kind {
-            ExprKind::Ident(n) => {
+            ExprKind::Ident(n, _) => {
                 if self.strict() && (&**n == "eval" || &**n == "arguments") {
                     return Err(self.err(inner.span.start, "Unexpected eval or arguments in strict mode"));
                 }
@@ -288,7 +288,7 @@ impl<'a> Parser<'a> {
                 while let ExprKind::Paren(x) = &inner.kind {
                     inner = x;
                 }
-                if matches!(inner.kind, ExprKind::Ident(_)) {
+                if matches!(inner.kind, ExprKind::Ident(..)) {
                     return Err(self.err(start, "Delete of an unqualified identifier in strict mode."));
                 }
             }
@@ -313,7 +313,7 @@ impl<'a> Parser<'a> {
             inner = x;
         }
         match &inner.kind {
-            ExprKind::Ident(n) => {
+            ExprKind::Ident(n, _) => {
                 if self.strict() && (&**n == "eval" || &**n == "arguments") {
                     return Err(self.err(inner.span.start, "Unexpected eval or arguments in strict mode"));
                 }
@@ -459,7 +459,7 @@ impl<'a> Parser<'a> {
                     e = Expr { span: self.span_from(start), kind: ExprKind::Member { object: Box::new(e), prop: MemberProp::Computed(Box::new(p)), optional: false } };
                 }
                 T::LParen if allow_call => {
-                    if let ExprKind::Ident(n) = &e.kind {
+                    if let ExprKind::Ident(n, _) = &e.kind {
                         if &**n == "eval" {
                             self.ctx.has_direct_eval = true;
                         }
@@ -651,7 +651,7 @@ impl<'a> Parser<'a> {
                     let f = self.parse_arrow_rest(start, params, None)?;
                     return Ok(Expr { span: f.span, kind: ExprKind::Arrow(f) });
                 }
-                Ok(Expr { span: self.span_from(start), kind: ExprKind::Ident(name) })
+                Ok(Expr { span: self.span_from(start), kind: ExprKind::Ident(name, Default::default()) })
             }
             _ => Err(self.unexpected()),
         }
@@ -886,7 +886,7 @@ impl<'a> Parser<'a> {
                                 }
                                 props.push(Property::CoverInit(name, span, Box::new(init)));
                             } else {
-                                props.push(Property::Init(PropKey::Ident(name.clone()), Expr { span, kind: ExprKind::Ident(name) }));
+                                props.push(Property::Init(PropKey::Ident(name.clone()), Expr { span, kind: ExprKind::Ident(name, Default::default()) }));
                             }
                         }
                         _ => return Err(self.unexpected()),

@@ -117,7 +117,7 @@ impl<'a> Parser<'a> {
     pub(crate) fn expr_to_pattern(&mut self, e: Expr, binding: bool) -> PResult<Pattern> {
         let span = e.span;
         match e.kind {
-            ExprKind::Ident(n) => {
+            ExprKind::Ident(n, _) => {
                 if binding {
                     self.check_binding_ident(&n, span.start)?;
                 } else if self.strict() && (&*n == "eval" || &*n == "arguments") {
@@ -132,7 +132,7 @@ impl<'a> Parser<'a> {
                     x = *i;
                 }
                 match x.kind {
-                    ExprKind::Ident(_) | ExprKind::Member { optional: false, .. } | ExprKind::SuperMember(_) => self.expr_to_pattern(x, false),
+                    ExprKind::Ident(..) | ExprKind::Member { optional: false, .. } | ExprKind::SuperMember(_) => self.expr_to_pattern(x, false),
                     _ => Err(self.err(span.start, "Invalid destructuring assignment target")),
                 }
             }
@@ -164,7 +164,7 @@ impl<'a> Parser<'a> {
                                 return Err(self.err(x.span.start, "Rest element must be last element"));
                             }
                             let ok = match &x.kind {
-                                ExprKind::Ident(_) => true,
+                                ExprKind::Ident(..) => true,
                                 ExprKind::Member { .. } | ExprKind::SuperMember(_) | ExprKind::Paren(_) => !binding,
                                 _ => false,
                             };

@@ -606,10 +606,10 @@ impl<'a> Parser<'a> {
     fn parse_expression_statement(&mut self, start: u32, is_item: bool) -> PResult<Stmt> {
         let t = self.tok;
         let e = self.parse_expression()?;
-        if self.at(T::Colon) && t.kind == T::Name && matches!(e.kind, ExprKind::Ident(_)) && e.span.start == t.start && e.span.end == t.end {
+        if self.at(T::Colon) && t.kind == T::Name && matches!(e.kind, ExprKind::Ident(..)) && e.span.start == t.start && e.span.end == t.end {
             // labelled statement
             let name = match e.kind {
-                ExprKind::Ident(n) => n,
+                ExprKind::Ident(n, _) => n,
                 _ => unreachable!(),
             };
             if self.ctx.labels.iter().any(|l| l.name.as_deref() == Some(&*name)) {
@@ -767,7 +767,7 @@ impl<'a> Parser<'a> {
                 let e = e?;
                 if self.at(T::Name) && !self.tok.escaped && (self.tok.kw == Kw::In || self.tok.kw == Kw::Of) {
                     let is_of = self.tok.kw == Kw::Of;
-                    if is_of && starts_with_let && matches!(e.kind, ExprKind::Ident(_)) && e.span.end == t0.end {
+                    if is_of && starts_with_let && matches!(e.kind, ExprKind::Ident(..)) && e.span.end == t0.end {
                         return Err(self.err(init_start, "The left-hand side of a for-of loop may not be 'let'"));
                     }
                     if is_of && t0.kind == T::Name && !t0.escaped && &self.src[t0.start as usize..t0.end as usize] == "async" && e.span.end == t0.end {

@@ -168,16 +168,18 @@ impl Cells {
         } else {
             let c = class_of(size);
             let csz = CLASSES[c];
-            let m = *heap.get(self.meta);
-            if m.free[c] != 0 {
-                let off = m.free[c];
+            // read the three words this class needs, not the whole meta record
+            let m = heap.get(self.meta);
+            let (free, bump, bump_end) = (m.free[c], m.bump[c], m.bump_end[c]);
+            if free != 0 {
+                let off = free;
                 let next = heap.read(PPtr::<u64>::from_offset(off + 8));
                 heap.get_mut(self.meta).free[c] = Value(next).payload();
                 heap.bytes_mut(off, csz as usize).fill(0);
                 off
-            } else if m.bump[c] != 0 && m.bump[c] + csz <= m.bump_end[c] {
-                heap.get_mut(self.meta).bump[c] = m.bump[c] + csz;
-                m.bump[c]
+            } else if bump != 0 && bump + csz <= bump_end {
+                heap.get_mut(self.meta).bump[c] = bump + csz;
+                bump
             } else {
                 let arena = heap.alloc(ARENA)?;
                 self.push_list(heap, false, arena | c as u64)?;

@@ -123,6 +123,10 @@ pub enum Output {
 }
 
 pub struct Vm {
+    /// Generation of the identifier resolution caches (`ast::IdCache`): bumped whenever a
+    /// cell they may name can have been freed (collection, rollback). Starts at 1, so a
+    /// fresh (zeroed) cache never matches.
+    pub ic_epoch: u64,
     pub heap: Heap,
     pub cells: Cells,
     realm: PPtr<RealmMeta>,
@@ -207,6 +211,7 @@ impl Vm {
             gc_stress: false,
             output: Output::Immediate,
             gc_count: 0,
+            ic_epoch: 1,
         };
         if created {
             vm.create_realm().map_err(|e| format!("creating the realm: {e:?}"))?;
@@ -247,6 +252,7 @@ impl Vm {
         self.cells.reload(&self.heap).expect("allocator metadata valid after rollback");
         self.code_cache.clear();
         self.prop_index.clear();
+        self.ic_epoch += 1;
         self.load_realm();
         self.stack.clear();
         self.env_stack.clear();
@@ -258,6 +264,11 @@ impl Vm {
     #[inline]
     pub fn realm(&self) -> RealmMeta {
         *self.heap.get(self.realm)
+    }
+    /// The realm record in place (no copy).
+    #[inline]
+    pub fn realm_ref(&self) -> &RealmMeta {
+        self.heap.get(self.realm)
     }
     #[inline]
     pub fn realm_mut(&mut self) -> &mut RealmMeta {
