@@ -31,6 +31,12 @@ pub mod kind {
     pub const ACCESSOR: u8 = 8;
     /// A plain vector of values (scope names, bound arguments, map storage, ...).
     pub const LIST: u8 = 9;
+    /// A weak table (WeakMap / WeakSet storage): the body is read as word pairs `(key, value)`.
+    /// When the key is a pointer the pair is an *ephemeron*: the value is traced only once the
+    /// key is found live by other paths, and the key itself is never traced through this cell.
+    /// A pair whose key is not a pointer (bookkeeping words, hash index) is traced normally.
+    /// Pairs with dead keys are cleared by the owner (`builtins::collections`) before the sweep.
+    pub const EPHEMERON: u8 = 10;
 }
 
 /// Kinds whose body is raw data, not values.
@@ -93,6 +99,8 @@ pub struct Cells {
     large: HashSet<u64>,
     marks: Vec<Vec<u64>>,
     large_marks: HashSet<u64>,
+    /// The live EPHEMERON cells found by the last `mark` (volatile).
+    ephemerons: Vec<u64>,
     /// Bytes allocated since the last collection (volatile; drives collection).
     pub allocated: u64,
     /// Live bytes found by the last collection.
@@ -123,6 +131,7 @@ impl Cells {
             large: HashSet::new(),
             marks: Vec::new(),
             large_marks: HashSet::new(),
+            ephemerons: Vec::new(),
             allocated: 0,
             live_after_gc: 0,
         };
@@ -217,16 +226,46 @@ impl Cells {
 
     // ----- collection ------------------------------------------------------------------
 
-    /// Marks everything reachable from `roots`. Afterwards `is_marked` answers for every cell.
+    /// Marks everything reachable from `roots`. Afterwards `is_marked` answers for every cell,
+    /// and `take_ephemerons` lists the live weak tables.
     pub fn mark(&mut self, heap: &Heap, roots: impl IntoIterator<Item = Value>) {
         self.marks = self.arenas.iter().map(|a| vec![0u64; (ARENA / CLASSES[a.class]) as usize / 64 + 1]).collect();
         self.large_marks.clear();
+        self.ephemerons.clear();
         let mut work: Vec<u64> = Vec::new();
         for r in roots {
             if r.is_pointer() && self.set_mark(r.off()) {
                 work.push(r.off());
             }
         }
+        self.drain(heap, &mut work);
+        // Ephemerons: a value held by a weak table is live once its key is. Marking a value
+        // may make keys of other tables (or of the same one) live, so iterate to a fixpoint.
+        loop {
+            let mut progressed = false;
+            let mut i = 0;
+            while i < self.ephemerons.len() {
+                let off = self.ephemerons[i];
+                let len = (heap.read(PPtr::<u64>::from_offset(off)) >> 32) as usize;
+                let words: &[u64] = heap.slice(PPtr::from_offset(off + 8), len);
+                for pair in words.chunks_exact(2) {
+                    let (k, v) = (Value(pair[0]), Value(pair[1]));
+                    if k.is_pointer() && v.is_pointer() && self.is_marked(k.off()) && self.set_mark(v.off()) {
+                        work.push(v.off());
+                        progressed = true;
+                    }
+                }
+                i += 1;
+            }
+            self.drain(heap, &mut work);
+            if !progressed {
+                break;
+            }
+        }
+    }
+
+    /// Traces from the cells in `work` until it is empty.
+    fn drain(&mut self, heap: &Heap, work: &mut Vec<u64>) {
         while let Some(off) = work.pop() {
             let hdr = heap.read(PPtr::<u64>::from_offset(off));
             if is_raw(hdr as u8) {
@@ -234,6 +273,23 @@ impl Cells {
             }
             let len = (hdr >> 32) as usize;
             let words: &[u64] = heap.slice(PPtr::from_offset(off + 8), len);
+            if hdr as u8 == kind::EPHEMERON {
+                // strong only where the "key" is not a pointer; the rest waits for the fixpoint
+                self.ephemerons.push(off);
+                let mut pairs = words.chunks(2);
+                for pair in &mut pairs {
+                    if Value(pair[0]).is_pointer() {
+                        continue;
+                    }
+                    for &w in pair {
+                        let v = Value(w);
+                        if v.is_pointer() && self.set_mark(v.off()) {
+                            work.push(v.off());
+                        }
+                    }
+                }
+                continue;
+            }
             for &w in words {
                 let v = Value(w);
                 if v.is_pointer() && self.set_mark(v.off()) {
@@ -241,6 +297,11 @@ impl Cells {
                 }
             }
         }
+    }
+
+    /// The live weak tables found by the last `mark` (their dead pairs are still to clear).
+    pub fn take_ephemerons(&mut self) -> Vec<u64> {
+        std::mem::take(&mut self.ephemerons)
     }
 
     /// Sets the mark of the cell at `off`; false if it was already set (or is not a cell).
