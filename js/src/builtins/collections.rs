@@ -126,6 +126,16 @@ pub fn clear_dead_weak_entries(vm: &mut Vm, table_off: u64) {
     table::clear_dead(vm, table_off)
 }
 
+/// The number of live entries of a Map, Set, WeakMap or WeakSet (for tests and statistics:
+/// a weak collection's count drops once the collector has cleared entries of dead keys).
+pub fn entry_count(vm: &Vm, v: Value) -> Option<usize> {
+    if v.is_obj() && matches!(vm.class_of(v), class::MAP | class::SET | class::WEAKMAP | class::WEAKSET) {
+        Some(table::live(vm, vm.slot(v, 0)))
+    } else {
+        None
+    }
+}
+
 // ----- shared helpers ---------------------------------------------------------------------------
 
 /// How a receiver looks in a TypeError message (`#<Set>`, `undefined`, `1`).
@@ -657,14 +667,16 @@ pub fn inspect_special(vm: &mut Vm, v: Value) -> JsResult<Option<String>> {
     Ok(Some(layout(&prefix, parts, depth)))
 }
 
-/// `{ a, b }` on one line when short, else one item per line (as display.rs does).
+/// `{ a, b }` on one line when short (node's rule for a break length of 80), else one item per
+/// line.
 fn layout(prefix: &str, parts: Vec<String>, depth: usize) -> String {
     if parts.is_empty() {
         return format!("{prefix} {{}}");
     }
-    let one = format!("{prefix} {{ {} }}", parts.join(", "));
-    if one.len() <= 72 && !one.contains('\n') {
-        return one;
+    let n = parts.len();
+    let total = n + 2 * depth + prefix.len() + 2 + 10 + n + parts.iter().map(|p| p.chars().count()).sum::<usize>();
+    if total <= 80 && !parts.iter().any(|p| p.contains('\n')) {
+        return format!("{prefix} {{ {} }}", parts.join(", "));
     }
     let indent = "  ".repeat(depth + 1);
     let inner: Vec<String> = parts.iter().map(|p| format!("{indent}{}", p.replace('\n', &format!("\n{indent}")))).collect();
@@ -711,5 +723,10 @@ fn inspect_iterator(vm: &mut Vm, it: Value) -> JsResult<String> {
         Ok(parts)
     })();
     vm.stack.truncate(base_len);
-    Ok(layout(label, r?, 0))
+    let parts = r?;
+    if parts.is_empty() {
+        // node prints an exhausted iterator with two spaces
+        return Ok(format!("{label} {{  }}"));
+    }
+    Ok(layout(label, parts, 0))
 }
