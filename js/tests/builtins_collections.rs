@@ -174,6 +174,21 @@ fn weak_maps_do_not_keep_their_keys_alive() {
         assert_eq!(ev(&mut rt, "var o = {}; for (var i = 0; i < 100; i++) wm.set({}, i); wm.set(o, 'o'); wm.get(o)"), "o");
         rt.collect();
         assert_eq!(count(&mut rt, "wm"), 1);
+        // a long chain through one WeakMap, links inserted tail first (each link is found
+        // live only after the previous one): marking stays linear
+        let r = ev(
+            &mut rt,
+            "var nodes = []; for (var i = 0; i < 20000; i++) nodes.push({ i: i });
+             var chain = new WeakMap(); for (var i = 19998; i >= 0; i--) chain.set(nodes[i], nodes[i + 1]);
+             var head = nodes[0]; nodes = null;",
+        );
+        assert_eq!(r, "null");
+        rt.collect();
+        assert_eq!(count(&mut rt, "chain"), 19999);
+        assert_eq!(ev(&mut rt, "var n = 0; for (var c = head; chain.has(c); c = chain.get(c)) n++; n + ',' + c.i"), "19999,19999");
+        ev(&mut rt, "head = null; c = null;");
+        rt.collect();
+        assert_eq!(count(&mut rt, "chain"), 0);
         // a Map, by contrast, keeps its keys
         ev(&mut rt, "var sm = new Map(); (function () { for (var i = 0; i < 50; i++) sm.set({}, i); })();");
         rt.collect();

@@ -228,45 +228,33 @@ impl Cells {
 
     /// Marks everything reachable from `roots`. Afterwards `is_marked` answers for every cell,
     /// and `take_ephemerons` lists the live weak tables.
+    ///
+    /// Ephemerons in one pass: when a weak table is traced, a pair whose key is already marked
+    /// gets its value marked; otherwise the value waits in `pending` under its key and is
+    /// marked when the key's cell is traced, if it ever is (so chains through weak tables cost
+    /// no rescans). Values still pending at the end belong to dead keys.
     pub fn mark(&mut self, heap: &Heap, roots: impl IntoIterator<Item = Value>) {
         self.marks = self.arenas.iter().map(|a| vec![0u64; (ARENA / CLASSES[a.class]) as usize / 64 + 1]).collect();
         self.large_marks.clear();
         self.ephemerons.clear();
+        let mut pending: HashMap<u64, Vec<u64>> = HashMap::new();
         let mut work: Vec<u64> = Vec::new();
         for r in roots {
             if r.is_pointer() && self.set_mark(r.off()) {
                 work.push(r.off());
             }
         }
-        self.drain(heap, &mut work);
-        // Ephemerons: a value held by a weak table is live once its key is. Marking a value
-        // may make keys of other tables (or of the same one) live, so iterate to a fixpoint.
-        loop {
-            let mut progressed = false;
-            let mut i = 0;
-            while i < self.ephemerons.len() {
-                let off = self.ephemerons[i];
-                let len = (heap.read(PPtr::<u64>::from_offset(off)) >> 32) as usize;
-                let words: &[u64] = heap.slice(PPtr::from_offset(off + 8), len);
-                for pair in words.chunks_exact(2) {
-                    let (k, v) = (Value(pair[0]), Value(pair[1]));
-                    if k.is_pointer() && v.is_pointer() && self.is_marked(k.off()) && self.set_mark(v.off()) {
-                        work.push(v.off());
-                        progressed = true;
+        // every marked cell passes through `work` exactly once
+        while let Some(off) = work.pop() {
+            if !pending.is_empty() {
+                if let Some(vals) = pending.remove(&off) {
+                    for v in vals {
+                        if self.set_mark(v) {
+                            work.push(v);
+                        }
                     }
                 }
-                i += 1;
             }
-            self.drain(heap, &mut work);
-            if !progressed {
-                break;
-            }
-        }
-    }
-
-    /// Traces from the cells in `work` until it is empty.
-    fn drain(&mut self, heap: &Heap, work: &mut Vec<u64>) {
-        while let Some(off) = work.pop() {
             let hdr = heap.read(PPtr::<u64>::from_offset(off));
             if is_raw(hdr as u8) {
                 continue;
@@ -274,18 +262,19 @@ impl Cells {
             let len = (hdr >> 32) as usize;
             let words: &[u64] = heap.slice(PPtr::from_offset(off + 8), len);
             if hdr as u8 == kind::EPHEMERON {
-                // strong only where the "key" is not a pointer; the rest waits for the fixpoint
                 self.ephemerons.push(off);
-                let mut pairs = words.chunks(2);
-                for pair in &mut pairs {
-                    if Value(pair[0]).is_pointer() {
+                for pair in words.chunks(2) {
+                    let k = Value(pair[0]);
+                    let v = pair.get(1).map(|&w| Value(w)).unwrap_or(Value::UNDEFINED);
+                    if !v.is_pointer() {
                         continue;
                     }
-                    for &w in pair {
-                        let v = Value(w);
-                        if v.is_pointer() && self.set_mark(v.off()) {
+                    if !k.is_pointer() || self.is_marked(k.off()) {
+                        if self.set_mark(v.off()) {
                             work.push(v.off());
                         }
+                    } else {
+                        pending.entry(k.off()).or_default().push(v.off());
                     }
                 }
                 continue;
