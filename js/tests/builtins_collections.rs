@@ -93,6 +93,9 @@ const BEHAVIOUR: &[(&str, &str)] = &[
     ("new WeakSet().add('s')", "TypeError: Invalid value used in weak set"),
     ("var a = {}, b = function () {}; var ws = new WeakSet([a, b]); [ws.has(a), ws.has(b), ws.has({}), ws.delete(a), ws.has(a)].join()", "true,true,false,true,false"),
     ("new WeakMap([[1, 2]])", "TypeError: Invalid value used as weak map key"),
+    ("var sy = Symbol('weak'); var wm = new WeakMap([[sy, 1]]); [wm.get(sy), wm.has(Symbol('weak')), new WeakSet([Symbol.iterator]).has(Symbol.iterator)].join()", "1,false,true"),
+    ("new WeakMap().set(Symbol.for('registered'), 1)", "TypeError: Invalid value used as weak map key"),
+    ("[new WeakMap().has(Symbol.for('registered')), new WeakSet().delete(Symbol.for('registered'))].join()", "false,false"),
     // printing, as node does
     ("new Map([['a', 1], ['b', { x: 1 }]])", "Map(2) { 'a' => 1, 'b' => { x: 1 } }"),
     ("new Set([1, 2, 3])", "Set(3) { 1, 2, 3 }"),
@@ -189,6 +192,11 @@ fn weak_maps_do_not_keep_their_keys_alive() {
         ev(&mut rt, "head = null; c = null;");
         rt.collect();
         assert_eq!(count(&mut rt, "chain"), 0);
+        // unregistered symbols are weak keys too
+        ev(&mut rt, "var sw = new WeakMap(), keep = Symbol('keep'); sw.set(keep, 1); (function () { for (var i = 0; i < 10; i++) sw.set(Symbol(), {}); })();");
+        assert_eq!(count(&mut rt, "sw"), 11);
+        rt.collect();
+        assert_eq!(count(&mut rt, "sw"), 1);
         // a Map, by contrast, keeps its keys
         ev(&mut rt, "var sm = new Map(); (function () { for (var i = 0; i < 50; i++) sm.set({}, i); })();");
         rt.collect();

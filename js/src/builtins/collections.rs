@@ -469,9 +469,29 @@ fn set_iter_next(vm: &mut Vm, a: &Args) -> JsResult<Value> {
 
 // ----- WeakMap, WeakSet ---------------------------------------------------------------------------
 
-/// CanBeHeldWeakly (symbols as weak keys are not in scope: objects only).
-fn weak_key(v: Value) -> bool {
-    v.is_obj()
+/// CanBeHeldWeakly: an object, or a symbol not in the `Symbol.for` registry (as node does;
+/// a registered symbol lives as long as the realm, so it could never be collected).
+fn weak_key(vm: &mut Vm, v: Value) -> bool {
+    if v.is_obj() {
+        return true;
+    }
+    if !v.is_sym() {
+        return false;
+    }
+    let d = vm.word(v.off(), 1);
+    if !d.is_str() {
+        return true;
+    }
+    let units = vm.units(d).to_vec();
+    let key = match crate::vm::string::array_index(&units) {
+        Some(i) => PropKey::Index(i),
+        None => match vm.find_atom(&units) {
+            Some(a) => PropKey::Key(a),
+            None => return true,
+        },
+    };
+    let reg = vm.realm().symbol_registry;
+    !vm.get_own(reg, key).is_some_and(|p| p.value == v)
 }
 
 fn weakmap_ctor(vm: &mut Vm, a: &Args) -> JsResult<Value> {
@@ -481,7 +501,7 @@ fn weakmap_ctor(vm: &mut Vm, a: &Args) -> JsResult<Value> {
 fn weakmap_delete(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     let m = this_of(vm, a, class::WEAKMAP, "WeakMap.prototype.delete")?;
     let k = a.get(vm, 0);
-    if !weak_key(k) {
+    if !weak_key(vm, k) {
         return Ok(Value::FALSE);
     }
     Ok(Value::bool(table::delete(vm, m, 0, k)?))
@@ -490,7 +510,7 @@ fn weakmap_delete(vm: &mut Vm, a: &Args) -> JsResult<Value> {
 fn weakmap_get(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     let m = this_of(vm, a, class::WEAKMAP, "WeakMap.prototype.get")?;
     let k = a.get(vm, 0);
-    if !weak_key(k) {
+    if !weak_key(vm, k) {
         return Ok(Value::UNDEFINED);
     }
     let t = vm.slot(m, 0);
@@ -503,7 +523,7 @@ fn weakmap_get(vm: &mut Vm, a: &Args) -> JsResult<Value> {
 fn weakmap_has(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     let m = this_of(vm, a, class::WEAKMAP, "WeakMap.prototype.has")?;
     let k = a.get(vm, 0);
-    if !weak_key(k) {
+    if !weak_key(vm, k) {
         return Ok(Value::FALSE);
     }
     let t = vm.slot(m, 0);
@@ -513,7 +533,7 @@ fn weakmap_has(vm: &mut Vm, a: &Args) -> JsResult<Value> {
 fn weakmap_set(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     let m = this_of(vm, a, class::WEAKMAP, "WeakMap.prototype.set")?;
     let k = a.get(vm, 0);
-    if !weak_key(k) {
+    if !weak_key(vm, k) {
         return Err(vm.throw_type("Invalid value used as weak map key"));
     }
     let v = a.get(vm, 1);
@@ -528,7 +548,7 @@ fn weakset_ctor(vm: &mut Vm, a: &Args) -> JsResult<Value> {
 fn weakset_add(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     let s = this_of(vm, a, class::WEAKSET, "WeakSet.prototype.add")?;
     let k = a.get(vm, 0);
-    if !weak_key(k) {
+    if !weak_key(vm, k) {
         return Err(vm.throw_type("Invalid value used in weak set"));
     }
     table::set(vm, s, 0, k, Value::TRUE)?;
@@ -538,7 +558,7 @@ fn weakset_add(vm: &mut Vm, a: &Args) -> JsResult<Value> {
 fn weakset_delete(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     let s = this_of(vm, a, class::WEAKSET, "WeakSet.prototype.delete")?;
     let k = a.get(vm, 0);
-    if !weak_key(k) {
+    if !weak_key(vm, k) {
         return Ok(Value::FALSE);
     }
     Ok(Value::bool(table::delete(vm, s, 0, k)?))
@@ -547,7 +567,7 @@ fn weakset_delete(vm: &mut Vm, a: &Args) -> JsResult<Value> {
 fn weakset_has(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     let s = this_of(vm, a, class::WEAKSET, "WeakSet.prototype.has")?;
     let k = a.get(vm, 0);
-    if !weak_key(k) {
+    if !weak_key(vm, k) {
         return Ok(Value::FALSE);
     }
     let t = vm.slot(s, 0);
