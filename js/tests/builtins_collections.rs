@@ -63,6 +63,8 @@ const BEHAVIOUR: &[(&str, &str)] = &[
     // growth and compaction (bigger cases in LARGE)
     ("var m = new Map(); for (var i = 0; i < 300; i++) m.set({ i: i }, 'v' + i); var n = 0; m.forEach(function (v, k) { if (v === 'v' + k.i) n++; if (k.i % 2) m.delete(k); }); [n, m.size].join()", "300,150"),
     // iteration while mutating
+    ("var m = new Map(); for (var i = 0; i < 1000; i++) m.set(i, i); var seen = []; for (var [k] of m) { seen.push(k); if (k === 0) for (var j = 0; j < 991; j++) m.delete(j); } seen.join()", "0,991,992,993,994,995,996,997,998,999"),
+    ("var s = new Set(); for (var i = 0; i < 1000; i++) s.add(i); var seen = []; s.forEach(function (v) { seen.push(v); if (v === 5) { for (var j = 0; j < 995; j++) s.delete(j); for (var j = 0; j < 3; j++) s.add('n' + j); } }); seen.join()", "0,1,2,3,4,5,995,996,997,998,999,n0,n1,n2"),
     ("var m = new Map([[1, 1], [2, 2], [3, 3]]); var seen = []; for (var [k] of m) { seen.push(k); if (k === 1) { m.delete(2); m.set(4, 4); } } seen.join()", "1,3,4"),
     ("var s = new Set([1, 2, 3]); var seen = []; s.forEach(function (v) { seen.push(v); if (seen.length === 1) { s.delete(1); s.add(1); } if (seen.length > 10) throw 0; }); seen.join()", "1,2,3,1"),
     ("var s = new Set([1, 2]); var seen = []; for (var v of s) { seen.push(v); if (v === 1) { s.clear(); s.add(5); s.add(6); } } seen.join()", "1,5,6"),
