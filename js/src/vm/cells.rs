@@ -31,6 +31,12 @@ pub mod kind {
     pub const ACCESSOR: u8 = 8;
     /// A plain vector of values (scope names, bound arguments, map storage, ...).
     pub const LIST: u8 = 9;
+    /// A weak table (WeakMap / WeakSet storage): the body is read as word pairs `(key, value)`.
+    /// When the key is a pointer the pair is an *ephemeron*: the value is traced only once the
+    /// key is found live by other paths, and the key itself is never traced through this cell.
+    /// A pair whose key is not a pointer (bookkeeping words, hash index) is traced normally.
+    /// Pairs with dead keys are cleared by the owner (`builtins::collections`) before the sweep.
+    pub const EPHEMERON: u8 = 10;
 }
 
 /// Kinds whose body is raw data, not values.
@@ -93,6 +99,8 @@ pub struct Cells {
     large: HashSet<u64>,
     marks: Vec<Vec<u64>>,
     large_marks: HashSet<u64>,
+    /// The live EPHEMERON cells found by the last `mark` (volatile).
+    ephemerons: Vec<u64>,
     /// Bytes allocated since the last collection (volatile; drives collection).
     pub allocated: u64,
     /// Live bytes found by the last collection.
@@ -123,6 +131,7 @@ impl Cells {
             large: HashSet::new(),
             marks: Vec::new(),
             large_marks: HashSet::new(),
+            ephemerons: Vec::new(),
             allocated: 0,
             live_after_gc: 0,
         };
@@ -219,23 +228,59 @@ impl Cells {
 
     // ----- collection ------------------------------------------------------------------
 
-    /// Marks everything reachable from `roots`. Afterwards `is_marked` answers for every cell.
+    /// Marks everything reachable from `roots`. Afterwards `is_marked` answers for every cell,
+    /// and `take_ephemerons` lists the live weak tables.
+    ///
+    /// Ephemerons in one pass: when a weak table is traced, a pair whose key is already marked
+    /// gets its value marked; otherwise the value waits in `pending` under its key and is
+    /// marked when the key's cell is traced, if it ever is (so chains through weak tables cost
+    /// no rescans). Values still pending at the end belong to dead keys.
     pub fn mark(&mut self, heap: &Heap, roots: impl IntoIterator<Item = Value>) {
         self.marks = self.arenas.iter().map(|a| vec![0u64; (ARENA / CLASSES[a.class]) as usize / 64 + 1]).collect();
         self.large_marks.clear();
+        self.ephemerons.clear();
+        let mut pending: HashMap<u64, Vec<u64>> = HashMap::new();
         let mut work: Vec<u64> = Vec::new();
         for r in roots {
             if r.is_pointer() && self.set_mark(r.off()) {
                 work.push(r.off());
             }
         }
+        // every marked cell passes through `work` exactly once
         while let Some(off) = work.pop() {
+            if !pending.is_empty() {
+                if let Some(vals) = pending.remove(&off) {
+                    for v in vals {
+                        if self.set_mark(v) {
+                            work.push(v);
+                        }
+                    }
+                }
+            }
             let hdr = heap.read(PPtr::<u64>::from_offset(off));
             if is_raw(hdr as u8) {
                 continue;
             }
             let len = (hdr >> 32) as usize;
             let words: &[u64] = heap.slice(PPtr::from_offset(off + 8), len);
+            if hdr as u8 == kind::EPHEMERON {
+                self.ephemerons.push(off);
+                for pair in words.chunks(2) {
+                    let k = Value(pair[0]);
+                    let v = pair.get(1).map(|&w| Value(w)).unwrap_or(Value::UNDEFINED);
+                    if !v.is_pointer() {
+                        continue;
+                    }
+                    if !k.is_pointer() || self.is_marked(k.off()) {
+                        if self.set_mark(v.off()) {
+                            work.push(v.off());
+                        }
+                    } else {
+                        pending.entry(k.off()).or_default().push(v.off());
+                    }
+                }
+                continue;
+            }
             for &w in words {
                 let v = Value(w);
                 if v.is_pointer() && self.set_mark(v.off()) {
@@ -243,6 +288,11 @@ impl Cells {
                 }
             }
         }
+    }
+
+    /// The live weak tables found by the last `mark` (their dead pairs are still to clear).
+    pub fn take_ephemerons(&mut self) -> Vec<u64> {
+        std::mem::take(&mut self.ephemerons)
     }
 
     /// Sets the mark of the cell at `off`; false if it was already set (or is not a cell).

@@ -354,6 +354,11 @@ impl Vm {
     pub fn collect(&mut self) -> (u64, u64) {
         let roots = self.roots();
         self.cells.mark(&self.heap, roots);
+        // weak tables forget the entries whose keys die in this collection (before the sweep
+        // frees those keys)
+        for t in self.cells.take_ephemerons() {
+            crate::builtins::collections::clear_dead_weak_entries(self, t);
+        }
         self.sweep_atoms();
         let r = self.cells.sweep(&mut self.heap);
         // caches may name freed cells

@@ -34,6 +34,9 @@ pub mod class {
     /// Built-in iterators (array, string, map, set, for-in): state in class slots.
     pub const ITER: u16 = 17;
     pub const BIGINT: u16 = 18;
+    /// Map and Set iterators (state in class slots, see `builtins::collections`).
+    pub const MAP_ITER: u16 = 19;
+    pub const SET_ITER: u16 = 20;
 }
 
 pub mod flag {
