@@ -4,8 +4,69 @@
 
 use std::rc::Rc;
 
-/// Identifier names (interned per parse: equal names share one allocation).
-pub type Atom = Rc<str>;
+/// Identifier names (interned per parse: equal names share one allocation). Each carries the
+/// heap atom it was last interned to, tagged with the engine's cache epoch (volatile).
+#[derive(Clone)]
+pub struct Atom(Rc<AtomInner>);
+
+pub struct AtomInner {
+    text: Box<str>,
+    /// (epoch, atom value bits); epoch 0 never matches.
+    pub cache: std::cell::Cell<(u64, u64)>,
+}
+
+impl Atom {
+    pub fn new(s: &str) -> Atom {
+        Atom(Rc::new(AtomInner { text: s.into(), cache: std::cell::Cell::new((0, 0)) }))
+    }
+    #[inline]
+    pub fn cache(&self) -> &std::cell::Cell<(u64, u64)> {
+        &self.0.cache
+    }
+    /// Identity of the interned name (one per parse).
+    pub fn as_ptr(&self) -> *const u8 {
+        self.0.text.as_ptr()
+    }
+}
+
+impl std::ops::Deref for Atom {
+    type Target = str;
+    #[inline]
+    fn deref(&self) -> &str {
+        &self.0.text
+    }
+}
+impl std::borrow::Borrow<str> for Atom {
+    fn borrow(&self) -> &str {
+        &self.0.text
+    }
+}
+impl AsRef<str> for Atom {
+    fn as_ref(&self) -> &str {
+        &self.0.text
+    }
+}
+impl PartialEq for Atom {
+    fn eq(&self, o: &Atom) -> bool {
+        Rc::ptr_eq(&self.0, &o.0) || self.0.text == o.0.text
+    }
+}
+impl Eq for Atom {}
+impl std::hash::Hash for Atom {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.0.text.hash(h)
+    }
+}
+impl std::fmt::Debug for Atom {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0.text, f)
+    }
+}
+impl std::fmt::Display for Atom {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&*self.0.text, f)
+    }
+}
 /// String literal values, as UTF-16 code units (JavaScript strings may hold lone surrogates).
 pub type JsStr = Rc<[u16]>;
 
@@ -152,9 +213,9 @@ pub struct SwitchCase {
 }
 
 /// Where an identifier resolved last time: (the names LIST of the environment that held the
-/// binding, packed epoch / hops / word / flags). Volatile; validated before every use.
+/// binding, the cache epoch, packed hops / word / flags). Volatile; validated before use.
 #[derive(Debug, Default)]
-pub struct IdCache(pub std::cell::Cell<(u64, u64)>);
+pub struct IdCache(pub std::cell::Cell<(u64, u64, u64)>);
 
 #[derive(Debug)]
 pub struct Expr {

@@ -109,8 +109,8 @@ impl Vm {
     /// reference in one piece of code the walk is the same every time.
     #[inline]
     pub fn resolve_ident(&mut self, ci: &super::CodeInfo, name: &crate::ast::Atom, c: &crate::ast::IdCache) -> JsResult<Ref> {
-        let (list, meta) = c.0.get();
-        if meta >> 40 == self.ic_epoch & 0xFF_FFFF {
+        let (list, epoch, meta) = c.0.get();
+        if epoch == self.ic_epoch {
             let hops = (meta >> 32) & 0xFF;
             let mut env = self.env;
             let mut ok = true;
@@ -137,8 +137,8 @@ impl Vm {
         let (r, hops, clean) = self.resolve_walk(a)?;
         if let Ref::Slot { env, word, flags } = r {
             if clean && hops <= 0xFF && word <= 0xFFFF && flags <= 0xFFFF {
-                let meta = (self.ic_epoch & 0xFF_FFFF) << 40 | (hops as u64) << 32 | (word as u64) << 16 | flags;
-                c.0.set((self.word(env.off(), 2).0, meta));
+                let meta = (hops as u64) << 32 | (word as u64) << 16 | flags;
+                c.0.set((self.word(env.off(), 2).0, self.ic_epoch, meta));
             }
         }
         Ok(r)

@@ -273,7 +273,7 @@ impl Vm {
             return Ok(*v);
         }
         let mut binds: Vec<(Value, u64)> = Vec::new();
-        let mut push = |vm: &mut Vm, n: &Rc<str>, fl: u64, binds: &mut Vec<(Value, u64)>| -> JsResult<()> {
+        let mut push = |vm: &mut Vm, n: &Atom, fl: u64, binds: &mut Vec<(Value, u64)>| -> JsResult<()> {
             let a = vm.atom_of(&cx.ci, n)?;
             if !binds.iter().any(|b| b.0 == a) {
                 binds.push((a, fl));

@@ -109,18 +109,19 @@ impl Vm {
     }
 
     /// The atom for an identifier of `ci`.
-    pub fn atom_of(&mut self, ci: &CodeInfo, name: &Rc<str>) -> JsResult<Value> {
-        let key = name.as_ptr();
-        if let Some(v) = ci.atoms.borrow().get(&key) {
-            return Ok(*v);
+    #[inline]
+    pub fn atom_of(&mut self, _ci: &CodeInfo, name: &Atom) -> JsResult<Value> {
+        let (epoch, bits) = name.cache().get();
+        if epoch == self.ic_epoch {
+            return Ok(Value(bits));
         }
         let v = self.intern_str(name)?;
-        ci.atoms.borrow_mut().insert(key, v);
+        name.cache().set((self.ic_epoch, v.0));
         Ok(v)
     }
 
     pub fn clear_atom_caches(&mut self) {
-        self.ic_epoch += 1;
+        self.ic_epoch = crate::vm::next_epoch();
         for ci in self.code_cache.values() {
             ci.atoms.borrow_mut().clear();
             ci.descs.borrow_mut().clear();

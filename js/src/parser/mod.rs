@@ -251,7 +251,7 @@ impl<'a> Parser<'a> {
         if let Some(a) = self.atoms.get(s) {
             return a.clone();
         }
-        let a: Atom = Rc::from(s);
+        let a: Atom = Atom::new(s);
         self.atoms.insert(a.clone());
         a
     }
@@ -262,7 +262,7 @@ impl<'a> Parser<'a> {
         if let Some(a) = self.atoms.get(name) {
             return a.clone();
         }
-        let a: Atom = Rc::from(name);
+        let a: Atom = Atom::new(name);
         self.atoms.insert(a.clone());
         a
     }

@@ -122,6 +122,14 @@ pub enum Output {
     Buffered(Vec<String>),
 }
 
+/// A cache epoch no engine in this process has used: caches in syntax trees (atoms,
+/// identifier resolutions) are tagged with it, so a tree evaluated by two engines, or by one
+/// engine before and after a collection, never trusts a stale entry.
+pub fn next_epoch() -> u64 {
+    static EPOCH: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    EPOCH.fetch_add(1, Ordering::Relaxed) + 1
+}
+
 pub struct Vm {
     /// Generation of the identifier resolution caches (`ast::IdCache`): bumped whenever a
     /// cell they may name can have been freed (collection, rollback). Starts at 1, so a
@@ -211,7 +219,7 @@ impl Vm {
             gc_stress: false,
             output: Output::Immediate,
             gc_count: 0,
-            ic_epoch: 1,
+            ic_epoch: next_epoch(),
         };
         if created {
             vm.create_realm().map_err(|e| format!("creating the realm: {e:?}"))?;
@@ -252,7 +260,7 @@ impl Vm {
         self.cells.reload(&self.heap).expect("allocator metadata valid after rollback");
         self.code_cache.clear();
         self.prop_index.clear();
-        self.ic_epoch += 1;
+        self.ic_epoch = next_epoch();
         self.load_realm();
         self.stack.clear();
         self.env_stack.clear();
