@@ -148,13 +148,41 @@ pub fn compile_pattern(src: &[u16], bits: u8) -> Result<Rc<regress::Regex>, Stri
     if !src.iter().any(|c| (0xD800..0xE000).contains(c)) {
         let text = String::from_utf16_lossy(src);
         if let Err((_, m)) = crate::regexp::validate(&text, &flags_text(bits)) {
-            return Err(m);
+            // node's capitalisation ("Unterminated group")
+            let mut c = m.chars();
+            return Err(c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default());
         }
     }
     let cps: Vec<u32> = if unicode {
         char::decode_utf16(src.iter().copied()).map(|r| r.map(|c| c as u32).unwrap_or_else(|e| e.unpaired_surrogate() as u32)).collect()
     } else {
-        src.iter().map(|&c| c as u32).collect()
+        // code units, except that group names (`(?<name>`, `\k<name>`) may hold surrogate pairs
+        let mut out = Vec::with_capacity(src.len());
+        let mut i = 0;
+        let mut in_name = false;
+        while i < src.len() {
+            let c = src[i];
+            if in_name {
+                if c == b'>' as u16 {
+                    in_name = false;
+                } else if (0xD800..0xDC00).contains(&c) && i + 1 < src.len() && (0xDC00..0xE000).contains(&src[i + 1]) {
+                    out.push(0x10000 + (((c as u32) - 0xD800) << 10) + (src[i + 1] as u32 - 0xDC00));
+                    i += 2;
+                    continue;
+                }
+            } else if c == b'<' as u16 && i >= 1 && i + 1 < src.len() {
+                let prev = src[i - 1];
+                let next = src[i + 1];
+                if (prev == b'?' as u16 && i >= 2 && src[i - 2] == b'(' as u16 && next != b'=' as u16 && next != b'!' as u16)
+                    || (prev == b'k' as u16 && i >= 2 && src[i - 2] == b'\\' as u16)
+                {
+                    in_name = true;
+                }
+            }
+            out.push(c as u32);
+            i += 1;
+        }
+        out
     };
     let flags = regress::Flags {
         icase: bits & F_I != 0,
