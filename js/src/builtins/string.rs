@@ -492,15 +492,62 @@ fn locale_compare(vm: &mut Vm, a: &Args) -> JsResult<Value> {
 fn normalize(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     let s = this_str_coerce(vm, a)?;
     let f = a.get(vm, 0);
-    if !f.is_undefined() {
+    let form = if f.is_undefined() {
+        "NFC".to_string()
+    } else {
         let f = vm.to_string(f)?;
-        let form = vm.string_lossy(f);
-        if !matches!(form.as_str(), "NFC" | "NFD" | "NFKC" | "NFKD") {
-            return Err(vm.throw_range("The normalization form should be one of NFC, NFD, NFKC, NFKD."));
+        vm.string_lossy(f)
+    };
+    let form = match form.as_str() {
+        "NFC" => 0,
+        "NFD" => 1,
+        "NFKC" => 2,
+        "NFKD" => 3,
+        _ => return Err(vm.throw_range("The normalization form should be one of NFC, NFD, NFKC, NFKD.")),
+    };
+    let u = vm.units(s);
+    // text below these code points is already in the form (no decompositions, no combining marks)
+    let limit = [0x300, 0xC0, 0xA0, 0xA0][form];
+    if u.iter().all(|&c| c < limit) {
+        return Ok(s);
+    }
+    let out = normalize_units(u, form);
+    if out.as_slice() == vm.units(s) {
+        return Ok(s);
+    }
+    make_string(vm, &out)
+}
+
+/// Unicode normalization of UTF-16 units (0 NFC, 1 NFD, 2 NFKC, 3 NFKD); lone surrogates
+/// stay where they are and split the text into independently normalized runs.
+fn normalize_units(u: &[u16], form: usize) -> Vec<u16> {
+    use unicode_normalization::UnicodeNormalization;
+    let mut out = Vec::with_capacity(u.len());
+    let mut seg = String::new();
+    let flush = |seg: &mut String, out: &mut Vec<u16>| {
+        if seg.is_empty() {
+            return;
+        }
+        let n: String = match form {
+            0 => seg.nfc().collect(),
+            1 => seg.nfd().collect(),
+            2 => seg.nfkc().collect(),
+            _ => seg.nfkd().collect(),
+        };
+        out.extend(n.encode_utf16());
+        seg.clear();
+    };
+    for r in char::decode_utf16(u.iter().copied()) {
+        match r {
+            Ok(c) => seg.push(c),
+            Err(e) => {
+                flush(&mut seg, &mut out);
+                out.push(e.unpaired_surrogate());
+            }
         }
     }
-    // no normalization tables in this build: strings are returned as they are
-    Ok(s)
+    flush(&mut seg, &mut out);
+    out
 }
 
 fn pad(vm: &mut Vm, a: &Args, at_start: bool) -> JsResult<Value> {
