@@ -69,6 +69,7 @@ fn string_basics() {
         ("'Straße İ ǅ'.toUpperCase() + '|' + 'ΌΣΟΣ ΣΑ'.toLowerCase() + '|' + 'ABC'.toLocaleLowerCase()", "STRASSE İ Ǆ|όσος σα|abc"),
         ("'\\ud800A'.toLowerCase().charCodeAt(0) + ',' + '\\ud800A'.toLowerCase()[1]", "55296,a"),
         ("'a'.localeCompare('b') + ',' + 'b'.localeCompare('a') + ',' + 'a'.localeCompare('a')", "-1,1,0"),
+        ("'o\\u0308'.localeCompare('\\u00f6') + ',' + 'A\\u030a'.localeCompare('\\u212b')", "0,0"),
         ("'abc'.normalize() + 'abc'.normalize('NFKD')", "abcabc"),
         ("['NFC', 'NFD', 'NFKC', 'NFKD'].map(f => '\\u1E9B\\u0323'.normalize(f).length).join()", "2,3,1,3"),
         ("'o\\u0308'.normalize() === '\\u00f6' && '\\u00f6'.normalize('NFD') === 'o\\u0308' && '\\ufb01'.normalize('NFKC') === 'fi'", "true"),

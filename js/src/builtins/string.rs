@@ -478,10 +478,19 @@ fn last_index_of(vm: &mut Vm, a: &Args) -> JsResult<Value> {
 fn locale_compare(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     let s = this_str_coerce(vm, a)?;
     let t = arg_string(vm, a, 0)?;
-    let (x, y) = (vm.units(s), vm.units(t));
-    // compare by code points (so supplementary characters sort after the BMP)
-    let xs: Vec<u32> = char::decode_utf16(x.iter().copied()).map(|r| r.map(|c| c as u32).unwrap_or_else(|e| e.unpaired_surrogate() as u32)).collect();
-    let ys: Vec<u32> = char::decode_utf16(y.iter().copied()).map(|r| r.map(|c| c as u32).unwrap_or_else(|e| e.unpaired_surrogate() as u32)).collect();
+    // canonically equivalent strings compare equal (both in NFD), then code point order
+    let prep = |u: &[u16]| -> Vec<u32> {
+        let n;
+        let u = if u.iter().all(|&c| c < 0xC0) {
+            u
+        } else {
+            n = normalize_units(u, 1);
+            &n[..]
+        };
+        char::decode_utf16(u.iter().copied()).map(|r| r.map(|c| c as u32).unwrap_or_else(|e| e.unpaired_surrogate() as u32)).collect()
+    };
+    let xs = prep(vm.units(s));
+    let ys = prep(vm.units(t));
     Ok(Value::num(match xs.cmp(&ys) {
         std::cmp::Ordering::Less => -1.0,
         std::cmp::Ordering::Equal => 0.0,
