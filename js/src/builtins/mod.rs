@@ -16,6 +16,7 @@ pub mod math;
 pub mod number;
 pub mod numconv;
 pub mod object;
+pub mod regexp;
 pub mod string;
 pub mod symbol;
 
@@ -45,7 +46,7 @@ struct Table {
 fn table() -> &'static Table {
     static T: OnceLock<Table> = OnceLock::new();
     T.get_or_init(|| {
-        let lists: [&'static [NativeDef]; 12] = [
+        let lists: [&'static [NativeDef]; 13] = [
             object::NATIVES,
             global::NATIVES,
             error::NATIVES,
@@ -58,6 +59,7 @@ fn table() -> &'static Table {
             collections::NATIVES,
             date::NATIVES,
             object::FUNCTION_NATIVES,
+            regexp::NATIVES,
         ];
         let mut defs = Vec::new();
         let mut by_name = HashMap::new();
@@ -229,6 +231,7 @@ pub fn init_realm(vm: &mut Vm) -> JsResult<()> {
     error::init(vm)?;
     array::init(vm)?;
     string::init(vm)?;
+    regexp::init(vm)?;
     number::init(vm)?;
     math::init(vm)?;
     symbol::init(vm)?;
@@ -241,5 +244,5 @@ pub fn init_realm(vm: &mut Vm) -> JsResult<()> {
 
 /// A regular-expression literal.
 pub fn regexp_create_literal(vm: &mut Vm, pattern: &str, flags: &str) -> JsResult<Value> {
-    string::regexp_create(vm, pattern, flags)
+    regexp::regexp_create_literal(vm, pattern, flags)
 }

@@ -112,6 +112,7 @@ intrinsics! {
     PromiseProto, GeneratorProto, ThrowTypeError, Object, Function, Array, Eval, ArrayProtoValues,
     SymIterator, SymAsyncIterator, SymHasInstance, SymToPrimitive, SymToStringTag, SymSpecies,
     SymIsConcatSpreadable, SymUnscopables, SymMatch, SymMatchAll, SymReplace, SymSearch, SymSplit,
+    RegExp, RegExpProtoExec,
 }
 
 /// How `print` and `console.log` output leaves the process.

@@ -257,6 +257,10 @@ impl Vm {
     /// Key for a string value (interned unless it is an index).
     pub fn key_from_string(&mut self, s: Value) -> VmResult<PropKey> {
         if self.is_atom(s) {
+            // an atom may still spell an array index ("0" from a literal or charAt)
+            if let Some(i) = array_index(self.units(s)) {
+                return Ok(PropKey::Index(i));
+            }
             return Ok(PropKey::Key(s));
         }
         let u = self.units(s).to_vec();
