@@ -164,7 +164,7 @@ fn regexp_exec_and_protocol() {
         ("'a1b22c333'.split(/\\d+/)", "[ 'a', 'b', 'c', '' ]"),
         ("'a, b ,c'.split(/\\s*,\\s*/) + '|' + 'abc'.split(/(b)/) + '|' + 'abc'.split(/(?:)/) + '|' + 'abc'.split(/b/, 1)", "a,b,c|a,b,c|a,b,c|a"),
         ("''.split(/x/).length + ''.split(/(?:)/).length", "1"),
-        ("'A<B>bold</B>and<CODE>coded</CODE>'.split(/<(\\/)?([^<>]+)>/)", "[\n  'A',\n  undefined,\n  'B',\n  'bold',\n  '/',\n  'B',\n  'and',\n  undefined,\n  'CODE',\n  'coded',\n  '/',\n  'CODE',\n  ''\n]"),
+        ("'A<B>bold</B>and<CODE>coded</CODE>'.split(/<(\\/)?([^<>]+)>/)", "[\n  'A',    undefined,\n  'B',    'bold',\n  '/',    'B',\n  'and',  undefined,\n  'CODE', 'coded',\n  '/',    'CODE',\n  ''\n]"),
         ("[...'a1b2'.matchAll(/\\d/g)].map(m => m[0] + m.index).join()", "11,23"),
         ("'a'.matchAll(/a/)", "TypeError: String.prototype.matchAll called with a non-global RegExp argument"),
         ("var it = /a/g[Symbol.matchAll]('aa'); Object.prototype.toString.call(it) + it.next().value.index + it.next().value.index + it.next().done", "[object RegExp String Iterator]01true"),

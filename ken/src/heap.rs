@@ -330,7 +330,6 @@ impl Heap {
     /// must be preceded by this (the safe accessors do it); in verification mode a write to an
     /// unmarked page faults.
     #[inline]
-    #[inline]
     pub fn mark_dirty(&mut self, off: u64, len: usize) {
         // fast path: a write inside one page that is already dirty in this turn
         let p = off / PAGE as u64;

@@ -247,7 +247,7 @@ impl Vm {
             return Ok((Value::UNDEFINED, env));
         };
 
-        let names = self.function_names(&cx, &func, arrow)?;
+        let (names, facts) = self.function_scope(&cx, &func, arrow)?;
         let env = self.new_env(if arrow { envk::DECL } else { envk::FUNC }, parent, names, if arrow { 0 } else { FUNC_RESERVED })?;
         if !arrow {
             self.set_env_slot(env, F_THIS, this);
@@ -258,7 +258,11 @@ impl Vm {
         self.env = env;
         self.depth += 1;
         let saved_cv = self.stack.len();
-        let r = self.function_body(&cx, &func, base, argc, env, arrow);
+        let r = if facts & (1 << 16) != 0 {
+            self.function_body_simple(&cx, &func, base, argc, env, arrow, facts)
+        } else {
+            self.function_body(&cx, &func, base, argc, env, arrow)
+        };
         self.stack.truncate(saved_cv);
         self.depth -= 1;
         self.env = self.env_stack.pop().unwrap();
@@ -266,14 +270,18 @@ impl Vm {
         Ok((v, env))
     }
 
-    /// The names LIST of a function's top scope (cached per script).
-    fn function_names(&mut self, cx: &Ctx, func: &Rc<Function>, arrow: bool) -> JsResult<Value> {
+    /// The names LIST of a function's top scope and its entry facts (cached per script):
+    /// bits 0-15 how many leading names are parameters, `arguments` and vars (they start
+    /// undefined), bit 16 set when the parameters are simple and distinct (parameter i is
+    /// name i), bit 17 set when the body declares functions to hoist.
+    fn function_scope(&mut self, cx: &Ctx, func: &Rc<Function>, arrow: bool) -> JsResult<(Value, u64)> {
         let key = (func.span.start, 0u8);
         if let Some(v) = cx.ci.descs.borrow().get(&key) {
-            return Ok(*v);
+            let facts = cx.ci.descs.borrow().get(&(func.span.start, 1u8)).map(|f| f.payload()).unwrap_or(0);
+            return Ok((*v, facts));
         }
         let mut binds: Vec<(Value, u64)> = Vec::new();
-        let mut push = |vm: &mut Vm, n: &Atom, fl: u64, binds: &mut Vec<(Value, u64)>| -> JsResult<()> {
+        let push = |vm: &mut Vm, n: &Atom, fl: u64, binds: &mut Vec<(Value, u64)>| -> JsResult<()> {
             let a = vm.atom_of(&cx.ci, n)?;
             if !binds.iter().any(|b| b.0 == a) {
                 binds.push((a, fl));
@@ -283,6 +291,7 @@ impl Vm {
         for p in &func.param_names {
             push(self, p, bind::MUTABLE, &mut binds)?;
         }
+        let distinct = binds.len() == func.param_names.len();
         if !arrow && needs_arguments(func) {
             let a = self.a(A::arguments);
             if !binds.iter().any(|b| b.0 == a) {
@@ -292,12 +301,57 @@ impl Vm {
         for v in &func.scope.var_names {
             push(self, v, bind::MUTABLE, &mut binds)?;
         }
+        let leading = binds.len() as u64;
         for (n, k) in &func.scope.lexical_names {
             push(self, n, if *k == DeclKind::Const { 0 } else { bind::MUTABLE }, &mut binds)?;
         }
         let l = self.new_names(&binds)?;
+        let has_funcs = match &func.body {
+            FunctionBody::Block(stmts) => stmts.iter().any(|s| match &s.kind {
+                StmtKind::Function(_) => true,
+                StmtKind::Labeled(_, inner) => matches!(inner.kind, StmtKind::Function(_)),
+                _ => false,
+            }),
+            FunctionBody::Expr(_) => false,
+        };
+        let facts = if leading <= 0xFFFF { leading } else { 0 }
+            | if distinct && func.simple_params && func.rest.is_none() && leading <= 0xFFFF { 1 << 16 } else { 0 }
+            | if has_funcs { 1 << 17 } else { 0 };
         cx.ci.descs.borrow_mut().insert(key, l);
-        Ok(l)
+        cx.ci.descs.borrow_mut().insert((func.span.start, 1u8), Value::int(facts));
+        Ok((l, facts))
+    }
+
+    /// Function entry when the parameters are simple and distinct: parameters, `arguments`
+    /// and vars are the leading names of the scope, so they are filled by position.
+    #[allow(clippy::too_many_arguments)]
+    fn function_body_simple(&mut self, cx: &Ctx, func: &Rc<Function>, base: usize, argc: usize, env: Value, arrow: bool, facts: u64) -> JsResult<Value> {
+        let first = 3 + if arrow { 0 } else { FUNC_RESERVED };
+        let leading = (facts & 0xFFFF) as usize;
+        let nparams = func.param_names.len();
+        for i in 0..leading {
+            let v = if i < nparams && i < argc { self.stack[base + 2 + i] } else { Value::UNDEFINED };
+            self.set_word(env.off(), first + i, v);
+        }
+        if !arrow && needs_arguments(func) && !func.param_names.iter().any(|p| &**p == "arguments") {
+            let args: Vec<Value> = self.stack[base + 2..base + 2 + argc].to_vec();
+            let callee = self.stack[base];
+            let ao = self.create_arguments(&args, callee, func.strict || !func.simple_params)?;
+            let a = self.a(A::arguments);
+            self.init_binding(env, a, ao)?;
+        }
+        match &func.body {
+            FunctionBody::Expr(e) => self.eval_expr(cx, e),
+            FunctionBody::Block(stmts) => {
+                if facts & (1 << 17) != 0 {
+                    self.hoist_functions(cx, stmts, env)?;
+                }
+                match self.exec_stmts(cx, stmts)? {
+                    Completion::Return => Ok(self.take_return()),
+                    _ => Ok(Value::UNDEFINED),
+                }
+            }
+        }
     }
 
     fn function_body(&mut self, cx: &Ctx, func: &Rc<Function>, base: usize, argc: usize, env: Value, arrow: bool) -> JsResult<Value> {

@@ -8,7 +8,6 @@ mod func;
 mod scope;
 
 use std::collections::HashSet;
-use std::rc::Rc;
 
 use crate::ast::*;
 use crate::error::SyntaxError;
