@@ -149,8 +149,20 @@ impl Vm {
     /// constructor, whose class is returned instead).
     pub fn closure_code(&mut self, f: Value) -> JsResult<(Rc<CodeInfo>, Option<Rc<Function>>, Option<Rc<Class>>)> {
         let code = self.slot(f, S_CODE);
-        let ci = self.code_info(code)?;
         let id = self.slot(f, S_ID).payload() as u32;
+        let h = ((code.off() >> 3) as usize ^ (id as usize).wrapping_mul(0x9E37)) % crate::vm::FN_CACHE_SIZE;
+        if let Some(e) = &self.fn_cache[h] {
+            if e.code == code.off() && e.id == id {
+                return Ok((e.ci.clone(), e.func.clone(), e.class.clone()));
+            }
+        }
+        let r = self.closure_code_slow(f, code, id)?;
+        self.fn_cache[h] = Some(crate::vm::FnCacheEntry { code: code.off(), id, ci: r.0.clone(), func: r.1.clone(), class: r.2.clone() });
+        Ok(r)
+    }
+
+    fn closure_code_slow(&mut self, f: Value, code: Value, id: u32) -> JsResult<(Rc<CodeInfo>, Option<Rc<Function>>, Option<Rc<Class>>)> {
+        let ci = self.code_info(code)?;
         if self.closure_kind(f) & fk::CLASS != 0 {
             let c = ci.classes.get(&id).cloned();
             let Some(c) = c else { return Err(self.throw_syntax("class not found in its stored code")) };

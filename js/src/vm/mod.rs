@@ -131,6 +131,17 @@ pub fn next_epoch() -> u64 {
     EPOCH.fetch_add(1, Ordering::Relaxed) + 1
 }
 
+pub const FN_CACHE_SIZE: usize = 512;
+
+#[derive(Clone)]
+pub struct FnCacheEntry {
+    pub code: u64,
+    pub id: u32,
+    pub ci: Rc<CodeInfo>,
+    pub func: Option<Rc<crate::ast::Function>>,
+    pub class: Option<Rc<crate::ast::Class>>,
+}
+
 pub struct Vm {
     /// Generation of the identifier resolution caches (`ast::IdCache`): bumped whenever a
     /// cell they may name can have been freed (collection, rollback). Starts at 1, so a
@@ -152,6 +163,9 @@ pub struct Vm {
     pub cv: Value,
     /// Parsed scripts by code cell (volatile, rebuilt from the source text on a miss).
     pub code_cache: HashMap<u64, Rc<CodeInfo>>,
+    /// Direct-mapped cache of closure code: (CODE cell offset, function id) -> the parsed
+    /// code, function and class. Cleared with `code_cache`.
+    pub fn_cache: Vec<Option<FnCacheEntry>>,
     /// Key -> entry index for big property tables (volatile).
     pub prop_index: HashMap<u64, HashMap<u64, u32>>,
     pub interrupt: Arc<AtomicBool>,
@@ -213,6 +227,7 @@ impl Vm {
             ret: Value::UNDEFINED,
             cv: Value::UNDEFINED,
             code_cache: HashMap::new(),
+            fn_cache: vec![None; FN_CACHE_SIZE],
             prop_index: HashMap::new(),
             interrupt: Arc::new(AtomicBool::new(false)),
             depth: 0,
@@ -260,6 +275,7 @@ impl Vm {
     pub fn after_rollback(&mut self) {
         self.cells.reload(&self.heap).expect("allocator metadata valid after rollback");
         self.code_cache.clear();
+        self.fn_cache.iter_mut().for_each(|e| *e = None);
         self.prop_index.clear();
         self.ic_epoch = next_epoch();
         self.load_realm();
@@ -374,6 +390,7 @@ impl Vm {
         self.prop_index.clear();
         let live: Vec<u64> = self.code_cache.keys().copied().filter(|&off| self.cells_live(off)).collect();
         self.code_cache.retain(|off, _| live.contains(off));
+        self.fn_cache.iter_mut().for_each(|e| *e = None);
         self.clear_atom_caches();
         self.gc_count += 1;
         r
