@@ -254,6 +254,13 @@ impl Vm {
     /// Key for a string value (interned unless it is an index).
     pub fn key_from_string(&mut self, s: Value) -> VmResult<PropKey> {
         if self.is_atom(s) {
+            // an atom may still spell an array index ("0" from a string literal)
+            let u = self.units(s);
+            if u.first().is_some_and(|&c| (b'0' as u16..=b'9' as u16).contains(&c)) {
+                if let Some(i) = array_index(u) {
+                    return Ok(PropKey::Index(i));
+                }
+            }
             return Ok(PropKey::Key(s));
         }
         let u = self.units(s).to_vec();
