@@ -445,7 +445,9 @@ impl Vm {
     /// Whether index `i` may be stored densely.
     fn dense_ok(&self, o: Value, i: u32) -> bool {
         let cap = self.elems(o).map(|c| c.1).unwrap_or(0);
-        (i as usize) < cap || (i as usize) < 64 + cap * 2
+        // growth by at most a quarter at a time, so a few far-apart indices (2, 6, 14, ...,
+        // 2^31) stay in the table instead of allocating a vector of gigabytes
+        (i as usize) < cap || (i as usize) < cap + (cap / 4).max(64)
     }
 
     // ----- [[GetOwnProperty]] ---------------------------------------------------------------
