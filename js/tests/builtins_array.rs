@@ -89,6 +89,19 @@ fn mutators() {
 }
 
 #[test]
+fn dense_fast_paths_match_the_generic_ones() {
+    check(&[
+        ("var a = []; a.splice(0, 0).length + ',' + a.length + ',' + [].concat([]).length", "0,0,0"),
+        ("var a = [1, 2, 3]; a.splice(1, 0, 'a', 'b', 'c', 'd', 'e', 'f'); a.join() + ':' + a.length", "1,a,b,c,d,e,f,2,3:9"),
+        ("var a = [1, 2, 3]; a.unshift(...Array.from({length: 200}, (_, i) => i)); a.length + ',' + a[0] + ',' + a[199] + ',' + a[202]", "203,0,199,3"),
+        ("var a = [1, , 3]; [0].concat(a, [4, 5], 6).map(String).join() + ':' + (2 in [0].concat(a))", "0,1,,3,4,5,6:false"),
+        ("Array.prototype[1] = 'P'; var r = [0].concat([1, , 3]).join() + '|' + [1, , 3].slice(0).join(); delete Array.prototype[1]; r", "0,1,P,3|1,P,3"),
+        ("[1.5, -0, 1e21, NaN, -Infinity, 123456789012].join(' ')", "1.5 0 1e+21 NaN -Infinity 123456789012"),
+        ("var a = [1, 2, 3]; Object.defineProperty(a, 1, {get() { return 'g' }}); a.slice(0).join() + ',' + a.splice(0, 2).join()", "1,g,3,1,g"),
+    ]);
+}
+
+#[test]
 fn sorting() {
     check(&[
         ("[3, 1, 10, 2].sort().join()", "1,10,2,3"),

@@ -10,6 +10,7 @@ mod sort;
 
 use super::{def, NativeDef};
 use crate::interp::access::Args;
+use crate::vm::cells::{header, kind};
 use crate::vm::object::{attr, class, flag, PropKey, ELEMS};
 use crate::vm::{JsResult, Throw, Value, Vm, A, I};
 
@@ -380,10 +381,10 @@ fn array_create(vm: &mut Vm, len: f64) -> JsResult<Value> {
     Ok(arr)
 }
 
-/// ArraySpeciesCreate(O, len).
-fn species_create(vm: &mut Vm, o: Value, len: f64) -> JsResult<Value> {
+/// The constructor ArraySpeciesCreate(O, len) would call: None for the default ArrayCreate.
+fn species_ctor(vm: &mut Vm, o: Value) -> JsResult<Option<Value>> {
     if !vm.is_array(o) {
-        return array_create(vm, len);
+        return Ok(None);
     }
     let ck = vm.key_atom(A::constructor);
     let mut c = vm.get(o, ck, o)?;
@@ -395,12 +396,86 @@ fn species_create(vm: &mut Vm, o: Value, len: f64) -> JsResult<Value> {
         }
     }
     if c.is_undefined() || c == vm.i(I::Array) {
-        return array_create(vm, len);
+        return Ok(None);
     }
     if !vm.is_constructor(c) {
         return Err(vm.throw_type("object.constructor[Symbol.species] is not a constructor"));
     }
-    vm.construct(c, &[Value::num(len)], c)
+    Ok(Some(c))
+}
+
+/// ArraySpeciesCreate(O, len).
+fn species_create(vm: &mut Vm, o: Value, len: f64) -> JsResult<Value> {
+    match species_ctor(vm, o)? {
+        None => array_create(vm, len),
+        Some(c) => vm.construct(c, &[Value::num(len)], c),
+    }
+}
+
+// ----- dense bulk access ----------------------------------------------------------------------
+
+/// The elements `start..end` of `o` when every one sits in its dense vector (so each is an own
+/// data property and reading them runs no code).
+fn dense_range(vm: &Vm, o: Value, start: f64, end: f64) -> Option<Vec<Value>> {
+    if !(start <= end && end < MAX_IDX) {
+        return None;
+    }
+    let (s, e) = (start as usize, end as usize);
+    if s == e {
+        return Some(Vec::new());
+    }
+    let el = vm.word(o.off(), ELEMS);
+    if !el.is_cell() || vm.cell_len(el.off()) < e {
+        return None;
+    }
+    let words: &[u64] = vm.heap.slice(ken::PPtr::from_offset(el.off() + 8 + 8 * s as u64), e - s);
+    if words.contains(&Value::EMPTY.0) {
+        return None;
+    }
+    Some(words.iter().map(|&w| Value(w)).collect())
+}
+
+/// A fresh dense vector cell holding `vals`, with room for `cap` elements.
+fn new_elems(vm: &mut Vm, vals: &[Value], cap: usize) -> JsResult<Value> {
+    let cap = cap.max(vals.len()).max(4);
+    let off = vm.alloc_cell(8 + 8 * cap as u64, header(kind::ELEMS, 0, 0, cap as u32))?;
+    let words = vm.heap.slice_mut(ken::PPtr::<u64>::from_offset(off + 8), cap);
+    for (i, d) in words.iter_mut().enumerate() {
+        *d = if i < vals.len() { vals[i].0 } else { Value::EMPTY.0 };
+    }
+    Ok(Value::cell(off))
+}
+
+/// A new array with %Array.prototype% holding `vals` densely.
+fn dense_array(vm: &mut Vm, vals: &[Value]) -> JsResult<Value> {
+    let arr = vm.new_array(&[])?;
+    if !vals.is_empty() {
+        let e = new_elems(vm, vals, vals.len())?;
+        vm.set_word(arr.off(), ELEMS, e);
+        vm.set_slot(arr, 0, Value::num(vals.len() as f64));
+    }
+    Ok(arr)
+}
+
+/// Replaces all elements of the plain array `o` (see `plain_array`, every index property
+/// dense) by `vals`, and sets its length to `vals.len()`.
+fn replace_dense(vm: &mut Vm, o: Value, vals: &[Value]) -> JsResult<()> {
+    debug_assert!(plain_array(vm, o));
+    let el = vm.word(o.off(), ELEMS);
+    let cap = if el.is_cell() { vm.cell_len(el.off()) } else { 0 };
+    if cap == 0 && vals.is_empty() {
+        // nothing stored, nothing to store
+    } else if vals.len() <= cap {
+        let words = vm.heap.slice_mut(ken::PPtr::<u64>::from_offset(el.off() + 8), cap);
+        for (i, d) in words.iter_mut().enumerate() {
+            *d = if i < vals.len() { vals[i].0 } else { Value::EMPTY.0 };
+        }
+    } else {
+        let e = new_elems(vm, vals, vals.len() + vals.len() / 2)?;
+        vm.set_word(o.off(), ELEMS, e);
+    }
+    vm.set_slot(o, 0, Value::num(vals.len() as f64));
+    Ok(())
 }
 
 /// An abrupt completion inside iteration: closes the iterator (errors from closing are
@@ -686,19 +761,10 @@ fn unshift(vm: &mut Vm, a: &Args) -> JsResult<Value> {
             return Err(vm.throw_type("Unshift past 2^53-1 length"));
         }
         if dense_full(vm, o, len) && chain_clean(vm, vm.proto_of(o)) && len + argc < MAX_IDX {
-            // grow by writing the last new slot, then move the words up
-            let n = len as usize;
-            let last = a.get(vm, 0);
-            vm.put(o, PropKey::Index((n + a.argc - 1) as u32), last, attr::WEC)?;
-            let e = vm.word(o.off(), ELEMS).off();
-            for i in (0..n).rev() {
-                let v = vm.word(e, 1 + i);
-                vm.set_word(e, 1 + i + a.argc, v);
-            }
-            for j in 0..a.argc {
-                let v = a.get(vm, j);
-                vm.set_word(e, 1 + j, v);
-            }
+            // every write is a plain data write
+            let mut vals: Vec<Value> = a.all(vm);
+            vals.extend(dense_range(vm, o, 0.0, len).unwrap_or_default());
+            replace_dense(vm, o, &vals)?;
             vm.set_slot(o, 0, Value::num(len + argc));
             return Ok(Value::num(len + argc));
         }
@@ -730,7 +796,24 @@ fn splice(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     if len + ic - del_count > MAX_SAFE {
         return Err(vm.throw_type("Splice past 2^53-1 length"));
     }
-    let out = species_create(vm, o, del_count)?;
+    let ctor = species_ctor(vm, o)?;
+    if ctor.is_none() && dense_full(vm, o, len) && chain_clean(vm, vm.proto_of(o)) && len + ic - del_count < MAX_IDX {
+        // every step is a plain data write: build the result in one go
+        let all = dense_range(vm, o, 0.0, len).unwrap_or_default();
+        let (s0, d) = (start as usize, del_count as usize);
+        let removed = dense_array(vm, &all[s0..s0 + d])?;
+        vm.stack.push(removed);
+        let mut vals = Vec::with_capacity(all.len() - d + item_count);
+        vals.extend_from_slice(&all[..s0]);
+        vals.extend((0..item_count).map(|j| a.get(vm, 2 + j)));
+        vals.extend_from_slice(&all[s0 + d..]);
+        replace_dense(vm, o, &vals)?;
+        return Ok(removed);
+    }
+    let out = match ctor {
+        None => array_create(vm, del_count)?,
+        Some(c) => vm.construct(c, &[Value::num(del_count)], c)?,
+    };
     vm.stack.push(out);
     let base = vm.stack.len();
     let mut k = 0.0;
@@ -880,17 +963,45 @@ fn spreadable(vm: &mut Vm, v: Value) -> JsResult<bool> {
 
 fn concat(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     let o = this_obj(vm, a)?;
-    let out = species_create(vm, o, 0.0)?;
-    vm.stack.push(out);
-    let base = vm.stack.len();
+    let ctor = species_ctor(vm, o)?;
+    // with the default constructor, dense parts are gathered (rooted) and the result made at
+    // the end, or as soon as a part needs the generic path
+    let mut acc: Option<Vec<Value>> = if ctor.is_none() { Some(Vec::new()) } else { None };
+    let mut out = Value::UNDEFINED;
+    if let Some(c) = ctor {
+        out = vm.construct(c, &[Value::num(0.0)], c)?;
+        vm.stack.push(out);
+    }
     let mut n = 0.0;
     for idx in 0..=a.argc {
         let e = if idx == 0 { o } else { a.get(vm, idx - 1) };
-        if spreadable(vm, e)? {
+        let spread = spreadable(vm, e)?;
+        if let Some(vals) = acc.as_mut() {
+            if !spread {
+                vm.stack.push(e);
+                vals.push(e);
+                n += 1.0;
+                continue;
+            }
+            if vm.is_array(e) {
+                let len = vm.array_len(e) as f64;
+                if let Some(part) = dense_range(vm, e, 0.0, len) {
+                    vm.stack.extend_from_slice(&part);
+                    vals.extend_from_slice(&part);
+                    n += len;
+                    continue;
+                }
+            }
+            out = dense_array(vm, vals)?;
+            vm.stack.push(out);
+            acc = None;
+        }
+        if spread {
             let len = vm.length_of(e)?;
             if n + len > MAX_SAFE {
                 return Err(vm.throw_type("Concatenating past 2^53-1 length"));
             }
+            let base = vm.stack.len();
             let mut k = 0.0;
             while let Some(i) = next_present(vm, e, k, len)? {
                 let v = get_i(vm, e, i)?;
@@ -908,6 +1019,9 @@ fn concat(vm: &mut Vm, a: &Args) -> JsResult<Value> {
             n += 1.0;
         }
     }
+    if let Some(vals) = acc {
+        return dense_array(vm, &vals);
+    }
     set_len_throw(vm, out, n)?;
     Ok(out)
 }
@@ -918,7 +1032,16 @@ fn slice(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     let start = rel_index(vm, a.get(vm, 0), len, 0.0)?;
     let end = rel_index(vm, a.get(vm, 1), len, len)?;
     let count = (end - start).max(0.0);
-    let out = species_create(vm, o, count)?;
+    let ctor = species_ctor(vm, o)?;
+    if ctor.is_none() {
+        if let Some(vals) = dense_range(vm, o, start, end.max(start)) {
+            return dense_array(vm, &vals);
+        }
+    }
+    let out = match ctor {
+        None => array_create(vm, count)?,
+        Some(c) => vm.construct(c, &[Value::num(count)], c)?,
+    };
     vm.stack.push(out);
     let base = vm.stack.len();
     let mut k = start;
@@ -957,6 +1080,15 @@ fn join_impl(vm: &mut Vm, o: Value, len: f64, sep: &[u16], locale: bool) -> JsRe
                 vm.to_string(r)?
             } else if v.is_str() {
                 v
+            } else if v.is_num() {
+                let n = v.as_num();
+                if n.fract() == 0.0 && n.abs() < 1e15 {
+                    out.extend((n as i64).to_string().bytes().map(|b| b as u16));
+                } else {
+                    out.extend(super::numconv::number_to_string(n).bytes().map(|b| b as u16));
+                }
+                i += 1.0;
+                continue;
             } else {
                 vm.to_string(v)?
             };
