@@ -532,6 +532,7 @@ fn from(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     let ik = vm.i(I::SymIterator);
     let using = vm.get_method(items, PropKey::Key(ik))?;
     if let Some(m) = using {
+        vm.stack.push(m);
         // fast path: a plain array into a plain array
         if !mapping && c == vm.i(I::Array) && m == vm.i(I::ArrayProtoValues) && vm.is_array(items) {
             let vals = vm.iterate_to_vec(items)?;
