@@ -257,9 +257,12 @@ impl Vm {
     /// Key for a string value (interned unless it is an index).
     pub fn key_from_string(&mut self, s: Value) -> VmResult<PropKey> {
         if self.is_atom(s) {
-            // an atom may still spell an array index ("0" from a literal or charAt)
-            if let Some(i) = array_index(self.units(s)) {
-                return Ok(PropKey::Index(i));
+            // an atom may still spell an array index ("0" from a string literal)
+            let u = self.units(s);
+            if u.first().is_some_and(|&c| (b'0' as u16..=b'9' as u16).contains(&c)) {
+                if let Some(i) = array_index(u) {
+                    return Ok(PropKey::Index(i));
+                }
             }
             return Ok(PropKey::Key(s));
         }
@@ -445,7 +448,9 @@ impl Vm {
     /// Whether index `i` may be stored densely.
     fn dense_ok(&self, o: Value, i: u32) -> bool {
         let cap = self.elems(o).map(|c| c.1).unwrap_or(0);
-        (i as usize) < cap || (i as usize) < 64 + cap * 2
+        // growth by at most a quarter at a time, so a few far-apart indices (2, 6, 14, ...,
+        // 2^31) stay in the table instead of allocating a vector of gigabytes
+        (i as usize) < cap || (i as usize) < cap + (cap / 4).max(64)
     }
 
     // ----- [[GetOwnProperty]] ---------------------------------------------------------------
