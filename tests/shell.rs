@@ -273,3 +273,54 @@ fn sigint_with_piped_input_interrupts_the_turn_then_exits_at_the_prompt() {
     assert_eq!(child.wait().unwrap().code(), Some(0));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn built_in_state_survives_sigkill() {
+    let dir = tempdir("builtins");
+    let setup = [
+        "var m = new Map([['a', 1], [{ k: 1 }, 'obj']]); m.set(NaN, 'nan'); m.delete('a'); m.set('z', [1, 2]);",
+        "var s = new Set([3, 1, 2]); s.delete(1); s.add(1);",
+        "var d = new Date(Date.UTC(2024, 1, 29, 12, 30, 15, 250));",
+        "var re = /o(\\w)/g; re.exec('foo bot'); var seenLast = re.lastIndex;",
+        "function greet(greeting, name) { return greeting + ', ' + name + ' (' + this.tag + ')'; }",
+        "var hi = greet.bind({ tag: 'bound' }, 'hi');",
+        "var wm = new WeakMap(); var key = {}; wm.set(key, 'weak value');",
+        "'ready'",
+    ];
+    let mut child = Command::new(SHELL).arg("s").current_dir(&dir).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    for l in setup {
+        writeln!(stdin, "{l}").unwrap();
+    }
+    stdin.flush().unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut buf = String::new();
+    while out.read_line(&mut buf).unwrap() > 0 {
+        if buf.contains("'ready'") {
+            break;
+        }
+    }
+    assert!(buf.contains("'ready'"), "the setup did not finish: {buf}");
+    child.kill().unwrap(); // SIGKILL
+    let _ = child.wait();
+
+    let checks = [
+        ("JSON.stringify([...m.entries()].map(([k, v]) => [typeof k === 'object' ? k.k : String(k), v]))", "'[[1,\"obj\"],[\"NaN\",\"nan\"],[\"z\",[1,2]]]'"),
+        ("m.get(NaN) + ' ' + m.size + ' ' + m.has('a')", "'nan 3 false'"),
+        ("[...s].join(',')", "'3,2,1'"),
+        ("d.toISOString() + ' ' + d.getUTCDay() + ' ' + d.getTime()", "'2024-02-29T12:30:15.250Z 4 1709209815250'"),
+        ("[seenLast, re.lastIndex, re.exec('foo bot')[1], re.lastIndex, re.exec('foo bot'), re.lastIndex].join('|')", "'3|3|t|7||0'"),
+        ("re.source + ' ' + re.flags + ' ' + (re instanceof RegExp)", "'o(\\\\w) g true'"),
+        ("hi('Ada')", "'hi, Ada (bound)'"),
+        ("hi.name + ' ' + hi.length", "'bound greet 1'"),
+        ("wm.get(key) + ' ' + wm.has({})", "'weak value false'"),
+        ("m", "Map(3) { { k: 1 } => 'obj', NaN => 'nan', 'z' => [ 1, 2 ] }"),
+    ];
+    let input: String = checks.iter().map(|(c, _)| format!("{c}\n")).collect();
+    let (got, _, _) = piped(&dir, &["s"], &input);
+    assert_eq!(got[0], "Restored session");
+    for (i, (c, want)) in checks.iter().enumerate() {
+        assert_eq!(got.get(i + 1).map(String::as_str), Some(*want), "{c}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
