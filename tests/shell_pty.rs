@@ -179,6 +179,7 @@ fn ctrl_c_stops_a_runaway_turn_and_rolls_it_back() {
     t.expect("Uncaught Error: Script execution interrupted.", SEC);
     t.expect("> ", SEC);
     let latency = pressed.elapsed();
+    eprintln!("Ctrl+C during a turn: the prompt came back after {latency:?}");
     assert!(latency < Duration::from_secs(1), "the prompt came back after {latency:?}");
     // the interrupted turn left nothing behind
     t.send("JSON.stringify([a, log])\r");
