@@ -111,6 +111,7 @@ fn steady_churn_keeps_the_heap_flat() {
             }
         }
         let end = rt.stats().heap_bytes;
+        eprintln!("steady churn: heap {at40} bytes at turn 40, {end} at turn 400 ({:.2}x)", end as f64 / at40 as f64);
         assert!(end as f64 <= at40 as f64 * 1.5, "heap grew from {at40} at turn 40 to {end} at turn 400");
     });
 }
@@ -124,6 +125,7 @@ fn a_turn_allocating_far_more_than_it_keeps_completes() {
         let src = format!("var last; for (var i = 0; i < {n}; i++) {{ last = {{ i: i, next: last && last.i }}; }} last.i");
         assert_eq!(turn(&mut rt, &src), Some((n - 1).to_string()));
         let file = std::fs::metadata(d.0.join("heap.ken")).unwrap().len();
+        eprintln!("{n} short-lived objects in one turn: state on disk {} MiB, live {} KiB", file >> 20, rt.stats().live_bytes >> 10);
         assert!(file < 1 << 30, "state on disk is {file} bytes");
         // in-turn collection ran: far fewer bytes live than were allocated
         assert!(rt.stats().live_bytes < 200 << 20, "live bytes {}", rt.stats().live_bytes);
