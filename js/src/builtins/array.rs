@@ -1584,20 +1584,32 @@ pub fn iter_result(vm: &mut Vm, value: Value, done: bool) -> JsResult<Value> {
 
 fn iter_next(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     let it = a.this(vm);
+    match array_iter_step(vm, it)? {
+        None => Err(vm.throw_type("next method called on incompatible receiver")),
+        Some(None) => iter_result(vm, Value::UNDEFINED, true),
+        Some(Some(v)) => iter_result(vm, v, false),
+    }
+}
+
+/// One step of an array iterator without its result object: None when `it` is not an array
+/// iterator, Some(None) when it is done, Some(Some(v)) for the next value. `for-of` uses this
+/// directly when the iterator's `next` is the built-in one (the result object would be
+/// unobservable).
+pub fn array_iter_step(vm: &mut Vm, it: Value) -> JsResult<Option<Option<Value>>> {
     let tag = if it.is_obj() && vm.class_of(it) == class::ITER { vm.slot(it, 2) } else { Value::UNDEFINED };
     if !(tag.is_int() && (ITER_TAG..=ITER_TAG + KIND_ENTRIES).contains(&tag.payload())) {
-        return Err(vm.throw_type("next method called on incompatible receiver"));
+        return Ok(None);
     }
     let kind = tag.payload() - ITER_TAG;
     let target = vm.slot(it, 0);
     if target.is_undefined() {
-        return iter_result(vm, Value::UNDEFINED, true);
+        return Ok(Some(None));
     }
     let i = vm.slot(it, 1).as_num();
     let len = vm.length_of(target)?;
     if i >= len {
         vm.set_slot(it, 0, Value::UNDEFINED);
-        return iter_result(vm, Value::UNDEFINED, true);
+        return Ok(Some(None));
     }
     vm.set_slot(it, 1, Value::num(i + 1.0));
     let v = match kind {
@@ -1614,7 +1626,14 @@ fn iter_next(vm: &mut Vm, a: &Args) -> JsResult<Value> {
             }
         }
     };
-    iter_result(vm, v, false)
+    Ok(Some(Some(v)))
+}
+
+/// Whether `f` is the built-in `%ArrayIteratorPrototype%.next`.
+pub fn is_array_iter_next(vm: &Vm, f: Value) -> bool {
+    static ID: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    let id = *ID.get_or_init(|| super::native_id("%ArrayIteratorPrototype%.next") as u64);
+    f.is_obj() && vm.class_of(f) == class::NATIVE && vm.slot(f, 0).payload() == id
 }
 
 fn iter_self(vm: &mut Vm, a: &Args) -> JsResult<Value> {

@@ -83,6 +83,11 @@ pub fn natives_hash() -> u64 {
     table().hash & 0xFFFF_FFFF_FFFF
 }
 
+/// The table index of native `name`.
+pub fn native_id(name: &str) -> usize {
+    *table().by_name.get(name).unwrap_or_else(|| panic!("unknown native {name}"))
+}
+
 pub fn native(id: usize) -> NativeFn {
     table().defs[id].f
 }

@@ -786,6 +786,12 @@ impl Vm {
 
     /// IteratorStep + IteratorValue: None when done.
     pub fn iterator_step(&mut self, iter: Value, next: Value) -> JsResult<Option<Value>> {
+        // the built-in array iterator: step it without making the result object
+        if crate::builtins::array::is_array_iter_next(self, next) {
+            if let Some(r) = crate::builtins::array::array_iter_step(self, iter)? {
+                return Ok(r);
+            }
+        }
         if !self.is_callable(next) {
             return Err(self.throw_type("iterator.next is not a function"));
         }
