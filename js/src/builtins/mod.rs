@@ -16,9 +16,11 @@ pub mod math;
 pub mod number;
 pub mod numconv;
 pub mod object;
+pub mod reflect;
 pub mod regexp;
 pub mod string;
 pub mod symbol;
+pub mod uri;
 
 use crate::interp::access::NativeFn;
 use crate::vm::object::{attr, class, flag, PropKey};
@@ -46,7 +48,7 @@ struct Table {
 fn table() -> &'static Table {
     static T: OnceLock<Table> = OnceLock::new();
     T.get_or_init(|| {
-        let lists: [&'static [NativeDef]; 13] = [
+        let lists: [&'static [NativeDef]; 15] = [
             object::NATIVES,
             global::NATIVES,
             error::NATIVES,
@@ -60,6 +62,8 @@ fn table() -> &'static Table {
             date::NATIVES,
             object::FUNCTION_NATIVES,
             regexp::NATIVES,
+            reflect::NATIVES,
+            uri::NATIVES,
         ];
         let mut defs = Vec::new();
         let mut by_name = HashMap::new();
@@ -244,6 +248,8 @@ pub fn init_realm(vm: &mut Vm) -> JsResult<()> {
     collections::init(vm)?;
     global::init(vm)?;
     date::init(vm)?;
+    reflect::init(vm)?;
+    uri::init(vm)?;
     Ok(())
 }
 

@@ -703,11 +703,24 @@ pub fn list_from_array_like(vm: &mut Vm, v: Value) -> JsResult<Vec<Value>> {
     if !v.is_obj() {
         return Err(vm.throw_type("CreateListFromArrayLike called on non-object"));
     }
-    let n = vm.length_of(v)? as usize;
-    let mut out = Vec::with_capacity(n.min(1 << 20));
-    for i in 0..n {
-        out.push(vm.get(v, PropKey::Index(i as u32), v)?);
+    let n = vm.length_of(v)?;
+    if n > (u32::MAX - 1) as f64 {
+        return Err(vm.throw_range("Too many arguments in function call"));
     }
+    let n = n as usize;
+    // the items read so far stay rooted on the stack while getters run
+    let base = vm.stack.len();
+    for i in 0..n {
+        match vm.get(v, PropKey::Index(i as u32), v) {
+            Ok(x) => vm.stack.push(x),
+            Err(e) => {
+                vm.stack.truncate(base);
+                return Err(e);
+            }
+        }
+    }
+    let out = vm.stack[base..].to_vec();
+    vm.stack.truncate(base);
     Ok(out)
 }
 
