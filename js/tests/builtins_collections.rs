@@ -2,45 +2,9 @@
 //! safe point, weak semantics (ephemerons) and persistence across reopen.
 
 use js::Runtime;
-use std::path::PathBuf;
 
-fn big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    std::thread::Builder::new().stack_size(256 << 20).spawn(f).unwrap().join().unwrap()
-}
-
-/// The result of `src` as text: strings as they are, other values inspected; an uncaught
-/// exception as "Name: message".
-fn ev(rt: &mut Runtime, src: &str) -> String {
-    match rt.eval_script(src, false) {
-        Ok(v) => {
-            let vm = rt.vm();
-            if v.is_str() {
-                vm.string_lossy(v)
-            } else {
-                vm.stack.push(v);
-                let s = js::display::inspect(vm, v).unwrap_or_else(|_| "<inspect failed>".into());
-                vm.stack.clear();
-                s
-            }
-        }
-        Err(e) => format!("{}: {}", e.name, e.message),
-    }
-}
-
-fn check_with(cases: &'static [(&'static str, &'static str)], stress: bool) {
-    big_stack(move || {
-        let mut rt = Runtime::ephemeral().unwrap();
-        rt.set_gc_stress(stress);
-        let mut failures = Vec::new();
-        for (src, want) in cases {
-            let got = ev(&mut rt, src);
-            if got != *want {
-                failures.push(format!("{src}\n   got: {got}\n  want: {want}"));
-            }
-        }
-        assert!(failures.is_empty(), "{} failure(s):\n{}", failures.len(), failures.join("\n"));
-    })
-}
+mod common;
+use common::*;
 
 const BEHAVIOUR: &[(&str, &str)] = &[
     // basics and SameValueZero
@@ -222,24 +186,6 @@ fn weak_maps_under_collection_at_every_safe_point() {
         );
         assert_eq!(r, "true,50");
     });
-}
-
-struct Dir(PathBuf);
-impl Dir {
-    fn new(name: &str) -> Dir {
-        let d = std::env::temp_dir().join(format!("js-coll-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        Dir(d)
-    }
-}
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn turn(rt: &mut Runtime, src: &str) -> Option<String> {
-    rt.eval_turn(src).unwrap_or_else(|e| panic!("{src}: {e}"))
 }
 
 #[test]

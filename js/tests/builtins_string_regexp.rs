@@ -1,50 +1,9 @@
 //! String and RegExp through the engine: node's results and messages, the Symbol protocol,
 //! UTF-16 behaviour, collection at every safe point, regexps kept across a reopen.
 
-use js::Runtime;
-use std::path::PathBuf;
 
-fn big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    std::thread::Builder::new().stack_size(256 << 20).spawn(f).unwrap().join().unwrap()
-}
-
-/// The result of `src` as text: strings as they are, other values inspected; an uncaught
-/// exception as "Name: message".
-fn ev(rt: &mut Runtime, src: &str) -> String {
-    match rt.eval_script(src, false) {
-        Ok(v) => {
-            let vm = rt.vm();
-            if v.is_str() {
-                vm.string_lossy(v)
-            } else {
-                vm.stack.push(v);
-                let s = js::display::inspect(vm, v).unwrap_or_else(|_| "<inspect failed>".into());
-                vm.stack.clear();
-                s
-            }
-        }
-        Err(e) => format!("{}: {}", e.name, e.message),
-    }
-}
-
-fn check_with(cases: &'static [(&'static str, &'static str)], stress: bool) {
-    big_stack(move || {
-        let mut rt = Runtime::ephemeral().unwrap();
-        rt.set_gc_stress(stress);
-        let mut failures = Vec::new();
-        for (src, want) in cases {
-            let got = ev(&mut rt, src);
-            if got != *want {
-                failures.push(format!("{src}\n   got: {got}\n  want: {want}"));
-            }
-        }
-        assert!(failures.is_empty(), "{} failure(s):\n{}", failures.len(), failures.join("\n"));
-    })
-}
-
-fn check(cases: &'static [(&'static str, &'static str)]) {
-    check_with(cases, false)
-}
+mod common;
+use common::*;
 
 #[test]
 fn string_basics() {
@@ -192,18 +151,10 @@ fn strings_and_regexps_root_what_they_hold_under_gc_stress() {
     )
 }
 
-struct Dir(PathBuf);
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 #[test]
 fn regexps_survive_reopen() {
     big_stack(|| {
-        let d = Dir(std::env::temp_dir().join(format!("js-rt-regexp-{}", std::process::id())));
-        let _ = std::fs::remove_dir_all(&d.0);
+        let d = Dir::new("regexp");
         {
             let (mut rt, _) = js::Runtime::open(&d.0).unwrap();
             rt.eval_turn("var re = /(?<word>[a-z]+)(\\d*)/gi; re.lastIndex = 2; var sp = 'a-b'[Symbol.iterator](); sp.next();").unwrap();

@@ -1,19 +1,8 @@
 //! The shell's printed form of values, checked against what node's REPL prints.
 
-use js::Runtime;
+mod common;
+use common::shown;
 
-fn shown(src: &str) -> String {
-    let src = src.to_string();
-    std::thread::Builder::new()
-        .stack_size(256 << 20)
-        .spawn(move || {
-            let mut rt = Runtime::ephemeral().unwrap();
-            rt.eval_turn(&src).unwrap_or_else(|e| panic!("{src}: {e}")).unwrap_or_default()
-        })
-        .unwrap()
-        .join()
-        .unwrap()
-}
 
 #[test]
 fn primitives_and_small_structures() {

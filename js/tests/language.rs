@@ -1,27 +1,16 @@
 //! Language regressions found outside test262 (by the benchmarks and by users).
 
-use js::Runtime;
+mod common;
+use common::shown;
 
-fn run(src: &str) -> String {
-    let src = src.to_string();
-    std::thread::Builder::new()
-        .stack_size(256 << 20)
-        .spawn(move || {
-            let mut rt = Runtime::ephemeral().unwrap();
-            rt.eval_turn(&src).unwrap_or_else(|e| panic!("{src}: {e}")).unwrap_or_default()
-        })
-        .unwrap()
-        .join()
-        .unwrap()
-}
 
 #[test]
 fn arrow_bodies_have_their_own_lexical_declarations() {
     // found by the AWFY CD and Havlak benchmarks: `let`/`const`/class in an arrow body
-    assert_eq!(run("var f = (x) => { let v = x; const w = v + 1; class C {}; return [v, w, typeof C] }; f(1)"), "[ 1, 2, 'function' ]");
-    assert_eq!(run("var out = []; [1, 2].forEach((x) => { const v = x * 10; let o; if (!o) { o = v } out.push(o) }); out"), "[ 10, 20 ]");
+    assert_eq!(shown("var f = (x) => { let v = x; const w = v + 1; class C {}; return [v, w, typeof C] }; f(1)"), "[ 1, 2, 'function' ]");
+    assert_eq!(shown("var out = []; [1, 2].forEach((x) => { const v = x * 10; let o; if (!o) { o = v } out.push(o) }); out"), "[ 10, 20 ]");
     // each call gets fresh bindings, closures keep theirs
-    assert_eq!(run("var fs = [1, 2, 3].map((x) => { let v = x; return () => v }); fs.map((g) => g())"), "[ 1, 2, 3 ]");
+    assert_eq!(shown("var fs = [1, 2, 3].map((x) => { let v = x; return () => v }); fs.map((g) => g())"), "[ 1, 2, 3 ]");
     // TDZ inside the arrow body
-    assert_eq!(run("var f = () => { try { v; return 'no tdz' } catch (e) { return e.name } let v = 1 }; f()"), "'ReferenceError'");
+    assert_eq!(shown("var f = () => { try { v; return 'no tdz' } catch (e) { return e.name } let v = 1 }; f()"), "'ReferenceError'");
 }

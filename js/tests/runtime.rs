@@ -3,29 +3,9 @@
 //! collector's root discipline under collection at every safe point, version checks.
 
 use js::Runtime;
-use std::path::PathBuf;
 
-fn big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    std::thread::Builder::new().stack_size(256 << 20).spawn(f).unwrap().join().unwrap()
-}
-
-struct Dir(PathBuf);
-impl Dir {
-    fn new(name: &str) -> Dir {
-        let d = std::env::temp_dir().join(format!("js-rt-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        Dir(d)
-    }
-}
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn turn(rt: &mut Runtime, src: &str) -> Option<String> {
-    rt.eval_turn(src).unwrap_or_else(|e| panic!("{src}: {e}"))
-}
+mod common;
+use common::*;
 
 #[test]
 fn objects_closures_classes_and_cycles_survive_reopen() {
