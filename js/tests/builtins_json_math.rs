@@ -1,49 +1,7 @@
 //! JSON, Math, Number and Date through the engine.
 
-use js::Runtime;
-
-fn big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    std::thread::Builder::new().stack_size(256 << 20).spawn(f).unwrap().join().unwrap()
-}
-
-/// The result of `src` as text: strings as they are, other values inspected; an uncaught
-/// exception as "Name: message".
-fn ev(rt: &mut Runtime, src: &str) -> String {
-    match rt.eval_script(src, false) {
-        Ok(v) => {
-            let vm = rt.vm();
-            if v.is_str() {
-                vm.string_lossy(v)
-            } else {
-                vm.stack.push(v);
-                let s = js::display::inspect(vm, v).unwrap_or_else(|_| "<inspect failed>".into());
-                vm.stack.clear();
-                s
-            }
-        }
-        Err(e) => format!("{}: {}", e.name, e.message),
-    }
-}
-
-/// Each case is (source, expected text).
-fn check(cases: &'static [(&'static str, &'static str)]) {
-    check_with(cases, false)
-}
-
-fn check_with(cases: &'static [(&'static str, &'static str)], stress: bool) {
-    big_stack(move || {
-        let mut rt = Runtime::ephemeral().unwrap();
-        rt.set_gc_stress(stress);
-        let mut failures = Vec::new();
-        for (src, want) in cases {
-            let got = ev(&mut rt, src);
-            if got != *want {
-                failures.push(format!("{src}\n   got: {got}\n  want: {want}"));
-            }
-        }
-        assert!(failures.is_empty(), "{} failure(s):\n{}", failures.len(), failures.join("\n"));
-    })
-}
+mod common;
+use common::*;
 
 #[test]
 fn json_stringify() {

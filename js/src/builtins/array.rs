@@ -780,12 +780,14 @@ fn unshift(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     Ok(Value::num(len + argc))
 }
 
-fn splice(vm: &mut Vm, a: &Args) -> JsResult<Value> {
+/// The arguments of `splice` and `toSpliced`: (this object, its length, the start, how many
+/// items are inserted, how many removed).
+fn splice_args(vm: &mut Vm, a: &Args) -> JsResult<(Value, f64, f64, usize, f64)> {
     let o = this_obj(vm, a)?;
     let len = vm.length_of(o)?;
     let start = rel_index(vm, a.get(vm, 0), len, 0.0)?;
-    let item_count = a.argc.saturating_sub(2);
-    let del_count = if a.argc == 0 {
+    let insert = a.argc.saturating_sub(2);
+    let remove = if a.argc == 0 {
         0.0
     } else if a.argc == 1 {
         len - start
@@ -793,6 +795,11 @@ fn splice(vm: &mut Vm, a: &Args) -> JsResult<Value> {
         let dc = vm.to_integer(a.get(vm, 1))?;
         dc.max(0.0).min(len - start)
     };
+    Ok((o, len, start, insert, remove))
+}
+
+fn splice(vm: &mut Vm, a: &Args) -> JsResult<Value> {
+    let (o, len, start, item_count, del_count) = splice_args(vm, a)?;
     let ic = item_count as f64;
     if len + ic - del_count > MAX_SAFE {
         return Err(vm.throw_type("Splice past 2^53-1 length"));
@@ -1470,18 +1477,7 @@ fn to_reversed(vm: &mut Vm, a: &Args) -> JsResult<Value> {
 }
 
 fn to_spliced(vm: &mut Vm, a: &Args) -> JsResult<Value> {
-    let o = this_obj(vm, a)?;
-    let len = vm.length_of(o)?;
-    let start = rel_index(vm, a.get(vm, 0), len, 0.0)?;
-    let insert = a.argc.saturating_sub(2);
-    let skip = if a.argc == 0 {
-        0.0
-    } else if a.argc == 1 {
-        len - start
-    } else {
-        let sc = vm.to_integer(a.get(vm, 1))?;
-        sc.max(0.0).min(len - start)
-    };
+    let (o, len, start, insert, skip) = splice_args(vm, a)?;
     let new_len = len + insert as f64 - skip;
     if new_len > MAX_SAFE {
         return Err(vm.throw_type("Splice past 2^53-1 length"));

@@ -345,6 +345,13 @@ impl Vm {
             let v = if i < nparams && i < argc { self.stack[base + 2 + i] } else { Value::UNDEFINED };
             self.set_word(env.off(), first + i, v);
         }
+        self.bind_arguments_object(func, base, argc, env, arrow)?;
+        self.run_body(cx, func, env, facts & (1 << 17) != 0)
+    }
+
+    /// The `arguments` object of a call, bound in its function environment when the body
+    /// uses it (and no parameter is named `arguments`).
+    fn bind_arguments_object(&mut self, func: &Rc<Function>, base: usize, argc: usize, env: Value, arrow: bool) -> JsResult<()> {
         if !arrow && needs_arguments(func) && !func.param_names.iter().any(|p| &**p == "arguments") {
             let args: Vec<Value> = self.stack[base + 2..base + 2 + argc].to_vec();
             let callee = self.stack[base];
@@ -352,10 +359,15 @@ impl Vm {
             let a = self.a(A::arguments);
             self.init_binding(env, a, ao)?;
         }
+        Ok(())
+    }
+
+    /// Hoists the body's function declarations (when it has any) and runs it.
+    fn run_body(&mut self, cx: &Ctx, func: &Rc<Function>, env: Value, hoist: bool) -> JsResult<Value> {
         match &func.body {
             FunctionBody::Expr(e) => self.eval_expr(cx, e),
             FunctionBody::Block(stmts) => {
-                if facts & (1 << 17) != 0 {
+                if hoist {
                     self.hoist_functions(cx, stmts, env)?;
                 }
                 match self.exec_stmts(cx, stmts)? {
@@ -367,14 +379,7 @@ impl Vm {
     }
 
     fn function_body(&mut self, cx: &Ctx, func: &Rc<Function>, base: usize, argc: usize, env: Value, arrow: bool) -> JsResult<Value> {
-        // arguments object
-        if !arrow && needs_arguments(func) && !func.param_names.iter().any(|p| &**p == "arguments") {
-            let args: Vec<Value> = self.stack[base + 2..base + 2 + argc].to_vec();
-            let callee = self.stack[base];
-            let ao = self.create_arguments(&args, callee, func.strict || !func.simple_params)?;
-            let a = self.a(A::arguments);
-            self.init_binding(env, a, ao)?;
-        }
+        self.bind_arguments_object(func, base, argc, env, arrow)?;
         // parameters
         if func.simple_params {
             for (i, p) in func.param_names.iter().enumerate() {
@@ -414,16 +419,7 @@ impl Vm {
                 }
             }
         }
-        match &func.body {
-            FunctionBody::Expr(e) => self.eval_expr(cx, e),
-            FunctionBody::Block(stmts) => {
-                self.hoist_functions(cx, stmts, env)?;
-                match self.exec_stmts(cx, stmts)? {
-                    Completion::Return => Ok(self.take_return()),
-                    _ => Ok(Value::UNDEFINED),
-                }
-            }
-        }
+        self.run_body(cx, func, env, true)
     }
 
     /// Instantiates the function declarations directly in `stmts` into `env`.
