@@ -140,17 +140,10 @@ fn a_second_shell_on_the_same_state_is_refused() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-#[test]
-fn objects_arrays_classes_and_cycles_survive_sigkill() {
-    let dir = tempdir("structures");
-    let setup = [
-        "class Point { constructor(x, y) { this.x = x; this.y = y } norm2() { return this.x * this.x + this.y * this.y } }",
-        "var ring = { name: 'a' }; ring.next = { name: 'b', next: ring };",
-        "var pts = [new Point(3, 4), new Point(1, 1)]; pts.push(pts);",
-        "var add = (function (k) { return function (v) { return v + k } })(10);",
-        "'ready'",
-    ];
-    let mut child = Command::new(SHELL).arg("s").current_dir(&dir).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+/// Feeds `setup` (whose last line evaluates to 'ready') to the persistent shell on `dir/s`,
+/// waits for 'ready', then kills the shell with SIGKILL: no clean exit.
+fn setup_then_sigkill(dir: &std::path::Path, setup: &[&str]) {
+    let mut child = Command::new(SHELL).arg("s").current_dir(dir).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
     let mut stdin = child.stdin.take().unwrap();
     for l in setup {
         writeln!(stdin, "{l}").unwrap();
@@ -164,8 +157,21 @@ fn objects_arrays_classes_and_cycles_survive_sigkill() {
         }
     }
     assert!(buf.contains("'ready'"), "the setup did not finish: {buf}");
-    child.kill().unwrap();
+    child.kill().unwrap(); // Child::kill is SIGKILL on Unix
     let _ = child.wait();
+}
+
+#[test]
+fn objects_arrays_classes_and_cycles_survive_sigkill() {
+    let dir = tempdir("structures");
+    let setup = [
+        "class Point { constructor(x, y) { this.x = x; this.y = y } norm2() { return this.x * this.x + this.y * this.y } }",
+        "var ring = { name: 'a' }; ring.next = { name: 'b', next: ring };",
+        "var pts = [new Point(3, 4), new Point(1, 1)]; pts.push(pts);",
+        "var add = (function (k) { return function (v) { return v + k } })(10);",
+        "'ready'",
+    ];
+    setup_then_sigkill(&dir, &setup);
 
     let checks = "pts[0].norm2() + add(pts[1].x)\nring.next.next === ring && ring.next.next.next.name\npts[2] === pts && pts[2][0] instanceof Point\nObject.getPrototypeOf(pts[1]) === Point.prototype\n";
     let mut child = Command::new(SHELL).arg("s").current_dir(&dir).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
@@ -287,22 +293,7 @@ fn built_in_state_survives_sigkill() {
         "var wm = new WeakMap(); var key = {}; wm.set(key, 'weak value');",
         "'ready'",
     ];
-    let mut child = Command::new(SHELL).arg("s").current_dir(&dir).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    for l in setup {
-        writeln!(stdin, "{l}").unwrap();
-    }
-    stdin.flush().unwrap();
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    let mut buf = String::new();
-    while out.read_line(&mut buf).unwrap() > 0 {
-        if buf.contains("'ready'") {
-            break;
-        }
-    }
-    assert!(buf.contains("'ready'"), "the setup did not finish: {buf}");
-    child.kill().unwrap(); // SIGKILL
-    let _ = child.wait();
+    setup_then_sigkill(&dir, &setup);
 
     let checks = [
         ("JSON.stringify([...m.entries()].map(([k, v]) => [typeof k === 'object' ? k.k : String(k), v]))", "'[[1,\"obj\"],[\"NaN\",\"nan\"],[\"z\",[1,2]]]'"),
