@@ -79,7 +79,8 @@ fn reflect_basics() {
         ("var o = {}; [Reflect.setPrototypeOf(o, Array.prototype), Array.isArray(o), o instanceof Array, Reflect.setPrototypeOf(Object.preventExtensions({}), null)].join()", "true,false,true,false"),
         ("var a = {}; var b = Object.create(a); Reflect.setPrototypeOf(a, b)", "false"),
         ("try { Reflect.setPrototypeOf({}, 1) } catch (e) { e.name }", "TypeError"),
-        ("[Reflect.setPrototypeOf(Object.prototype, {}), Reflect.setPrototypeOf(Object.prototype, null)].join()", "false,true"),
+        ("[Reflect.setPrototypeOf(Object.prototype, {}), Reflect.setPrototypeOf(Object.prototype, null), Reflect.setPrototypeOf(Object.prototype, Object.create(null))].join()", "false,true,false"),
+        ("try { Object.setPrototypeOf(Object.prototype, Object.create(null)) } catch (e) { e.name + Object.getPrototypeOf(Object.prototype) }", "TypeErrornull"),
     ]);
 }
 

@@ -177,7 +177,8 @@ pub fn set_proto_checked(vm: &mut Vm, o: Value, p: Value) -> bool {
     if vm.proto_of(o) == p {
         return true;
     }
-    if !vm.is_extensible(o) {
+    // Object.prototype is an immutable prototype exotic object
+    if o == vm.i(I::ObjectProto) || !vm.is_extensible(o) {
         return false;
     }
     let mut q = p;
