@@ -38,7 +38,8 @@ fn reflect_basics() {
         ("var o = {}; [Reflect.setPrototypeOf(o, Array.prototype), Array.isArray(o), o instanceof Array, Reflect.setPrototypeOf(Object.preventExtensions({}), null)].join()", "true,false,true,false"),
         ("var a = {}; var b = Object.create(a); Reflect.setPrototypeOf(a, b)", "false"),
         ("try { Reflect.setPrototypeOf({}, 1) } catch (e) { e.name }", "TypeError"),
-        ("[Reflect.setPrototypeOf(Object.prototype, {}), Reflect.setPrototypeOf(Object.prototype, null)].join()", "false,true"),
+        ("[Reflect.setPrototypeOf(Object.prototype, {}), Reflect.setPrototypeOf(Object.prototype, null), Reflect.setPrototypeOf(Object.prototype, Object.create(null))].join()", "false,true,false"),
+        ("try { Object.setPrototypeOf(Object.prototype, Object.create(null)) } catch (e) { e.name + Object.getPrototypeOf(Object.prototype) }", "TypeErrornull"),
     ]);
 }
 
@@ -72,12 +73,27 @@ fn escape_unescape() {
 }
 
 #[test]
+fn errors_and_small_fixes() {
+    check(&[
+        ("var e = new Error('\\ud800x'); e.name = 'N\\udc00'; e.toString() === 'N\\udc00: \\ud800x'", "true"),
+        ("[String(new TypeError('m')), String(new RangeError()), Error.prototype.toString.call({name: '', message: 'q'}), Error.prototype.toString.call({message: 1})].join('|')", "TypeError: m|RangeError|q|Error: 1"),
+        ("try { Error.prototype.toString.call(1) } catch (e) { e.name }", "TypeError"),
+        ("function T(m) { this.message = m } throw new T('x')", "T: x"),
+        ("var tte = Object.getOwnPropertyDescriptor(function() { 'use strict'; return arguments }(), 'callee').get; var d = Object.getOwnPropertyDescriptor(tte, 'name'); JSON.stringify([d.value, d.writable, d.configurable, Object.isFrozen(tte)])", "[\"\",false,false,true]"),
+        ("var closed = 0; var it = {[Symbol.iterator]() { return {next() { return {done: false, value: 'ab'} }, return() { closed++; return {} }} }}; try { Object.fromEntries(it) } catch (e) { e.name + closed }", "TypeError1"),
+        ("var closed = 0; var it = {[Symbol.iterator]() { return {next() { return {done: false, value: {get 0() { throw new RangeError('k') }}} }, return() { closed++; throw new Error('ignored') }} }}; try { Object.fromEntries(it) } catch (e) { e.name + closed }", "RangeError1"),
+        ("JSON.stringify(Object.fromEntries([['a', 1], ['b', 2]].values())) + JSON.stringify(Object.fromEntries(new Map([[1, 'x']])))", "{\"a\":1,\"b\":2}{\"1\":\"x\"}"),
+    ]);
+}
+
+#[test]
 fn globals_roots_what_they_hold_under_gc_stress() {
     check_with(
         &[
             ("var a = {length: 30}; for (var i = 0; i < 30; i++) Object.defineProperty(a, i, {get: function() { var junk = []; for (var j = 0; j < 20; j++) junk.push({j}); return 'v' + junk.length }}); Reflect.apply(function() { return Array.prototype.join.call(arguments, '') }, null, a).length", "90"),
             ("function F(a, b) { this.s = a + b } var o = Reflect.construct(F, {length: 2, get 0() { return 'x' + [1, 2].join() }, get 1() { return {}.toString() }}); o.s", "x1,2[object Object]"),
             ("var k = {toString() { var junk = []; for (var j = 0; j < 20; j++) junk.push('s' + j); return 'key' + junk.length }}; var o = {}; Reflect.set(o, k, 1); Reflect.get(o, k) + Reflect.ownKeys(o).join()", "1key20"),
+            ("var n = 0; var it = {[Symbol.iterator]() { return {next() { n++; var junk = []; for (var j = 0; j < 20; j++) junk.push({j}); return n > 10 ? {done: true} : {done: false, value: ['k' + n, {v: 'x' + junk.length}]} }} }}; var o = Object.fromEntries(it); Object.keys(o).length + o.k10.v", "10x20"),
             ("var s = {toString() { var junk = []; for (var j = 0; j < 20; j++) junk.push('s' + j); return junk.join('\\u00e9') }}; decodeURIComponent(encodeURIComponent(s)).length + unescape(escape(s)).length", "138"),
         ],
         true,

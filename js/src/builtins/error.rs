@@ -86,18 +86,30 @@ fn to_string(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     }
     let nk = vm.key_atom(A::name);
     let n = vm.get(o, nk, o)?;
-    let n = if n.is_undefined() { "Error".to_string() } else { vm.to_rust_string(n)? };
+    let n = if n.is_undefined() { vm.str_from("Error")? } else { vm.to_string(n)? };
+    vm.stack.push(n);
     let mk = vm.key_atom(A::message);
-    let m = vm.get(o, mk, o)?;
-    let m = if m.is_undefined() { String::new() } else { vm.to_rust_string(m)? };
-    let s = if n.is_empty() {
-        m
-    } else if m.is_empty() {
-        n
-    } else {
-        format!("{n}: {m}")
+    let m = vm.get(o, mk, o);
+    let m = match m {
+        Ok(m) if m.is_undefined() => Ok(vm.a(A::empty)),
+        Ok(m) => vm.to_string(m),
+        Err(t) => Err(t),
     };
-    vm.str_from(&s)
+    vm.stack.pop();
+    let m = m?;
+    // UTF-16 throughout, so lone surrogates survive
+    let (nu, mu) = (vm.units(n), vm.units(m));
+    if nu.is_empty() {
+        return Ok(m);
+    }
+    if mu.is_empty() {
+        return Ok(n);
+    }
+    let mut out = Vec::with_capacity(nu.len() + 2 + mu.len());
+    out.extend_from_slice(nu);
+    out.extend_from_slice(&[b':' as u16, b' ' as u16]);
+    out.extend_from_slice(mu);
+    Ok(vm.new_string(&out)?)
 }
 
 impl Vm {
@@ -112,8 +124,17 @@ impl Vm {
         if v.is_obj() {
             let nk = self.key_atom(A::name);
             let mk = self.key_atom(A::message);
-            let n = self.get(v, nk, v).ok().filter(|n| n.is_str()).map(|n| self.string_lossy(n));
+            self.stack.push(v);
+            let mut n = self.get(v, nk, v).ok().filter(|n| n.is_str()).map(|n| self.string_lossy(n));
             let m = self.get(v, mk, v).ok().filter(|m| m.is_str()).map(|m| self.string_lossy(m));
+            if n.is_none() && m.is_some() {
+                // an error-like object without a name (the test harness's Test262Error): its
+                // constructor's name
+                let ck = self.key_atom(A::constructor);
+                let c = self.get(v, ck, v).ok().filter(|c| c.is_obj());
+                n = c.and_then(|c| self.get(c, nk, c).ok()).filter(|n| n.is_str() && self.str_len(*n) > 0).map(|n| self.string_lossy(n));
+            }
+            self.stack.pop();
             if self.class_of(v) == class::ERROR || n.is_some() && m.is_some() {
                 return (n.unwrap_or_else(|| "Error".into()), m.unwrap_or_default());
             }

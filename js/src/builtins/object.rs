@@ -3,7 +3,7 @@
 use super::{def, NativeDef};
 use crate::interp::access::Args;
 use crate::vm::object::{attr, class, flag, Integrity, PropDesc, PropKey};
-use crate::vm::{JsResult, Value, Vm, A, I};
+use crate::vm::{JsResult, Throw, Value, Vm, A, I};
 
 pub const NATIVES: &[NativeDef] = &[
     def("Object", object_ctor, 1),
@@ -97,6 +97,8 @@ pub fn init(vm: &mut Vm) -> JsResult<()> {
     let hik = vm.i(I::SymHasInstance);
     vm.put(fp, PropKey::Key(hik), hi, 0)?;
     let tte = vm.native_function("%ThrowTypeError%")?;
+    let e = vm.a(A::empty);
+    vm.put(tte, nk, e, attr::C)?;
     vm.set_integrity(tte, Integrity::Frozen)?;
     vm.set_intrinsic(I::ThrowTypeError, tte);
     let ck = vm.key_atom(A::caller);
@@ -175,7 +177,8 @@ pub fn set_proto_checked(vm: &mut Vm, o: Value, p: Value) -> bool {
     if vm.proto_of(o) == p {
         return true;
     }
-    if !vm.is_extensible(o) {
+    // Object.prototype is an immutable prototype exotic object
+    if o == vm.i(I::ObjectProto) || !vm.is_extensible(o) {
         return false;
     }
     let mut q = p;
@@ -459,25 +462,48 @@ fn from_entries(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     if it.is_nullish() {
         return Err(vm.throw_type("Object.fromEntries requires an iterable"));
     }
+    let base = vm.stack.len();
     let o = vm.new_object()?;
     vm.stack.push(o);
-    let items = vm.iterate_to_vec(it)?;
-    let base = vm.stack.len();
-    vm.stack.extend_from_slice(&items);
-    for e in items {
-        if !e.is_obj() {
-            return Err(vm.throw_type("Iterator value is not an entry object"));
-        }
-        let k = vm.get(e, PropKey::Index(0), e)?;
-        let v = vm.get(e, PropKey::Index(1), e)?;
-        vm.stack.push(v);
-        let pk = vm.to_property_key(k)?;
-        vm.stack.pop();
-        vm.create_data_property(o, pk, v)?;
-    }
+    let r = from_entries_into(vm, o, it);
     vm.stack.truncate(base);
-    vm.stack.pop();
-    Ok(o)
+    r.map(|_| o)
+}
+
+/// The loop of Object.fromEntries (values rooted on the stack; the caller truncates).
+fn from_entries_into(vm: &mut Vm, o: Value, it: Value) -> JsResult<()> {
+    let (iter, next) = vm.get_iterator(it)?;
+    vm.stack.push(iter);
+    vm.stack.push(next);
+    let mark = vm.stack.len();
+    loop {
+        let Some(e) = vm.iterator_step(iter, next)? else { return Ok(()) };
+        vm.stack.push(e);
+        let r = (|| -> JsResult<()> {
+            if !e.is_obj() {
+                return Err(vm.throw_type("Iterator value is not an entry object"));
+            }
+            let k = vm.get(e, PropKey::Index(0), e)?;
+            vm.stack.push(k);
+            let v = vm.get(e, PropKey::Index(1), e)?;
+            vm.stack.push(v);
+            let pk = vm.to_property_key(k)?;
+            vm.create_data_property(o, pk, v)?;
+            Ok(())
+        })();
+        match r {
+            Ok(()) => vm.stack.truncate(mark),
+            Err(Throw::Exception) => {
+                // IfAbruptCloseIterator: the original exception wins over one from `return`
+                let ex = vm.exception;
+                vm.stack.push(ex);
+                let _ = vm.iterator_close(iter);
+                vm.exception = vm.stack.pop().unwrap();
+                return Err(Throw::Exception);
+            }
+            Err(t) => return Err(t),
+        }
+    }
 }
 
 fn has_own(vm: &mut Vm, a: &Args) -> JsResult<Value> {
