@@ -14,3 +14,18 @@ fn arrow_bodies_have_their_own_lexical_declarations() {
     // TDZ inside the arrow body
     assert_eq!(shown("var f = () => { try { v; return 'no tdz' } catch (e) { return e.name } let v = 1 }; f()"), "'ReferenceError'");
 }
+
+#[test]
+fn spreading_an_array_keeps_its_values_alive_across_getters_that_collect() {
+    // a getter for a hole runs JavaScript (and, under stress, a collection) in the middle of
+    // the spread's fast path; the objects read before it must survive
+    common::check_with(
+        &[(
+            "var src = [{ a: 1 }, , { b: 2 }];
+             Object.defineProperty(Array.prototype, 1, { get() { src[0] = null; var t = {}; for (var i = 0; i < 50; i++) t['k' + i] = { i }; return 'g' }, configurable: true });
+             var r = [...src]; delete Array.prototype[1]; JSON.stringify(r)",
+            "[{\"a\":1},\"g\",{\"b\":2}]",
+        )],
+        true,
+    );
+}

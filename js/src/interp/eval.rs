@@ -830,16 +830,30 @@ impl Vm {
     /// All values of an iterable (spread).
     pub fn iterate_to_vec(&mut self, v: Value) -> JsResult<Vec<Value>> {
         // fast path: a plain array with the built-in iterator
+        let base = self.stack.len();
         if self.is_array(v) && self.array_iteration_is_pristine(v) {
+            // a getter on a hole (on Array.prototype) may run a collection: the values read
+            // so far stay on the stack until the end, as in the general path
+            self.stack.push(v);
             let n = self.array_len(v);
             let mut out = Vec::with_capacity(n as usize);
+            let mut r = Ok(());
             for i in 0..n {
-                out.push(self.get(v, PropKey::Index(i), v)?);
+                match self.get(v, PropKey::Index(i), v) {
+                    Ok(x) => {
+                        self.stack.push(x);
+                        out.push(x);
+                    }
+                    Err(t) => {
+                        r = Err(t);
+                        break;
+                    }
+                }
             }
-            return Ok(out);
+            self.stack.truncate(base);
+            return r.map(|_| out);
         }
         let (iter, next) = self.get_iterator(v)?;
-        let base = self.stack.len();
         self.stack.push(iter);
         self.stack.push(next);
         let mut out = Vec::new();
@@ -867,7 +881,7 @@ impl Vm {
         let cur = self.get_own(ap, PropKey::Key(ik));
         let aip = self.i(I::ArrayIteratorProto);
         let nk = self.key_atom(A::next);
-        let next_ok = self.get_own(aip, nk).is_some_and(|p| !p.is_accessor() && self.class_of(p.value) == class::NATIVE);
+        let next_ok = self.get_own(aip, nk).is_some_and(|p| !p.is_accessor() && crate::builtins::array::is_array_iter_next(self, p.value));
         cur.is_some_and(|p| !p.is_accessor() && p.value == vals) && next_ok
     }
 
