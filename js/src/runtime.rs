@@ -122,6 +122,7 @@ impl Runtime {
         let r = self.vm.run_script(source, program);
         self.vm.stack.clear();
         self.vm.env_stack.clear();
+        self.vm.frames.clear();
         self.vm.depth = 0;
         r.map_err(|t| self.uncaught(t))
     }

@@ -29,3 +29,21 @@ fn spreading_an_array_keeps_its_values_alive_across_getters_that_collect() {
         true,
     );
 }
+
+#[test]
+fn error_stacks_name_the_running_functions_with_line_and_column() {
+    common::check(&[
+        (
+            "function inner() { return new Error('deep') }\nfunction outer() {\n  return inner();\n}\nouter().stack",
+            "Error: deep\n    at inner (1:27)\n    at outer (3:10)\n    at 5:1",
+        ),
+        // errors the engine throws point at the failing access
+        ("var o = null;\nfunction g() {\n  return o.x;\n}\ntry { g() } catch (t) { t.stack }", "TypeError: Cannot read properties of null (reading 'x')\n    at g (3:10)\n    at 5:7"),
+        ("var f = () => new RangeError('r'); f().stack", "RangeError: r\n    at f (1:15)\n    at 1:36"),
+        ("(() => new Error('a'))().stack", "Error: a\n    at <anonymous> (1:8)\n    at 1:1"),
+        // own, non-enumerable, writable
+        ("var e = new TypeError('t'); [Object.keys(e).length, e.hasOwnProperty('stack'), (e.stack = 's', e.stack)].join()", "0,true,s"),
+        // at most 10 frames
+        ("function r(n) { return n ? r(n - 1) : new Error('x') } r(30).stack.split('\\n').length", "11"),
+    ]);
+}

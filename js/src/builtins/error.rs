@@ -114,8 +114,33 @@ fn to_string(vm: &mut Vm, a: &Args) -> JsResult<Value> {
 
 impl Vm {
     /// Gives a new error object its `stack` string ("Name: message\n    at ...").
+    /// Gives a new error its `stack`, as node writes it: "Name: message", then one line per
+    /// running call, innermost first (at most 10), with the function's name and the line and
+    /// column of the call or `new` it was evaluating (for errors the engine throws: of the
+    /// last one it evaluated). An own, writable, configurable, non-enumerable data property.
     pub fn add_stack_property(&mut self, e: Value) -> JsResult<()> {
-        let _ = e;
+        let (name, message) = self.describe_exception(e);
+        let mut text = if message.is_empty() { name } else { format!("{name}: {message}") };
+        let frames: Vec<(Value, Value, u32)> = self.frames.iter().rev().take(STACK_LIMIT).copied().collect();
+        for (f, code, pos) in frames {
+            let (line, col) = line_column(self.code_text(code), pos as usize);
+            let fname = if f.is_obj() {
+                let nk = self.key_atom(A::name);
+                match self.get_own(f, nk) {
+                    Some(p) if p.value.is_str() && self.str_len(p.value) > 0 => Some(self.string_lossy(p.value)),
+                    _ => Some("<anonymous>".to_string()),
+                }
+            } else {
+                None
+            };
+            match fname {
+                Some(n) => text.push_str(&format!("\n    at {n} ({line}:{col})")),
+                None => text.push_str(&format!("\n    at {line}:{col}")),
+            }
+        }
+        let s = self.str_from(&text)?;
+        let sk = self.key_atom(A::stack);
+        self.put(e, sk, s, attr::WC)?;
         Ok(())
     }
 
@@ -142,4 +167,16 @@ impl Vm {
         let s = crate::display::inspect(self, v).unwrap_or_else(|_| "exception".into());
         (String::new(), s)
     }
+}
+
+/// Node's `Error.stackTraceLimit`.
+const STACK_LIMIT: usize = 10;
+
+/// 1-based line and column (in characters) of byte offset `pos` of `src`.
+fn line_column(src: &str, pos: usize) -> (usize, usize) {
+    let pos = pos.min(src.len());
+    let before = src.get(..pos).unwrap_or(src);
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
 }

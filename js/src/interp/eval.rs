@@ -871,6 +871,14 @@ impl Vm {
         r.map(|_| out)
     }
 
+    /// Records where the innermost running code is (for `Error` stacks).
+    #[inline]
+    fn note_position(&mut self, pos: u32) {
+        if let Some(f) = self.frames.last_mut() {
+            f.2 = pos;
+        }
+    }
+
     fn array_iteration_is_pristine(&mut self, a: Value) -> bool {
         let ik = self.i(I::SymIterator);
         let ap = self.i(I::ArrayProto);
@@ -1072,8 +1080,12 @@ impl Vm {
                     self.eval_expr(cx, b)
                 }
             }
-            ExprKind::Call { callee, args, optional } => self.eval_call(cx, callee, args, *optional),
+            ExprKind::Call { callee, args, optional } => {
+                self.note_position(e.span.start);
+                self.eval_call(cx, callee, args, *optional)
+            }
             ExprKind::New { callee, args } => {
+                self.note_position(e.span.start);
                 let f = self.eval_expr(cx, callee)?;
                 let base = self.stack.len();
                 self.stack.push(f);
@@ -1091,6 +1103,7 @@ impl Vm {
             }
             ExprKind::Member { object, prop, optional } => {
                 let o = self.eval_expr(cx, object)?;
+                self.note_position(e.span.start);
                 if *optional && o.is_nullish() {
                     return Err(Throw::ShortCircuit);
                 }
@@ -1696,6 +1709,7 @@ impl Vm {
         let saved = self.env;
         let base = self.stack.len();
         self.stack.push(code);
+        self.frames.push((Value::UNDEFINED, code, 0));
         if indirect {
             self.env = self.global_env();
         }
@@ -1735,6 +1749,7 @@ impl Vm {
                 _ => Ok(self.cv),
             }
         })();
+        self.frames.pop();
         self.env = saved;
         self.stack.truncate(base);
         r
@@ -1793,6 +1808,7 @@ impl Vm {
         let base = self.stack.len();
         self.stack.push(code);
         self.env = self.global_env();
+        self.frames.push((Value::UNDEFINED, code, 0));
         let r = (|| {
             let prog = &ci.program;
             let genv = self.global_env();
@@ -1847,6 +1863,7 @@ impl Vm {
                 _ => Ok(self.cv),
             }
         })();
+        self.frames.pop();
         self.stack.truncate(base);
         r
     }

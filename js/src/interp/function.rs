@@ -269,6 +269,7 @@ impl Vm {
         self.env_stack.push(self.env);
         self.env = env;
         self.depth += 1;
+        self.frames.push((f, code, func.span.start));
         let saved_cv = self.stack.len();
         let r = if facts & (1 << 16) != 0 {
             self.function_body_simple(&cx, &func, base, argc, env, arrow, facts)
@@ -276,6 +277,7 @@ impl Vm {
             self.function_body(&cx, &func, base, argc, env, arrow)
         };
         self.stack.truncate(saved_cv);
+        self.frames.pop();
         self.depth -= 1;
         self.env = self.env_stack.pop().unwrap();
         let v = r?;

@@ -166,6 +166,10 @@ pub struct Vm {
     /// Direct-mapped cache of closure code: (CODE cell offset, function id) -> the parsed
     /// code, function and class. Cleared with `code_cache`.
     pub fn_cache: Vec<Option<FnCacheEntry>>,
+    /// The running calls, innermost last, for `Error` stacks: (the closure, or undefined for
+    /// a script or eval code; its CODE cell; the offset in that code of the call or `new`
+    /// being evaluated).
+    pub frames: Vec<(Value, Value, u32)>,
     /// Key -> entry index for big property tables (volatile).
     pub prop_index: HashMap<u64, HashMap<u64, u32>>,
     pub interrupt: Arc<AtomicBool>,
@@ -228,6 +232,7 @@ impl Vm {
             cv: Value::UNDEFINED,
             code_cache: HashMap::new(),
             fn_cache: vec![None; FN_CACHE_SIZE],
+            frames: Vec::new(),
             prop_index: HashMap::new(),
             interrupt: Arc::new(AtomicBool::new(false)),
             depth: 0,
@@ -281,6 +286,7 @@ impl Vm {
         self.load_realm();
         self.stack.clear();
         self.env_stack.clear();
+        self.frames.clear();
         self.env = Value::UNDEFINED;
         self.exception = Value::UNDEFINED;
         self.depth = 0;
@@ -372,6 +378,10 @@ impl Vm {
         r.extend_from_slice(&self.atom_list);
         r.extend_from_slice(&self.stack);
         r.extend_from_slice(&self.env_stack);
+        for &(f, code, _) in &self.frames {
+            r.push(f);
+            r.push(code);
+        }
         r
     }
 
