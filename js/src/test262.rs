@@ -66,10 +66,26 @@ pub fn ensure_unpacked() -> Result<PathBuf, String> {
     Ok(root)
 }
 
-/// The feature tags listed as in scope.
-pub fn in_scope_features() -> Vec<String> {
+/// Feature tags the project adds to the shared `in-scope-features.txt` as the engine gains
+/// them (issues 14 and 15). `test262 --base-scope` runs without them, so the rate of the
+/// original scope stays comparable across sessions.
+pub const ADDED_FEATURES: &[&str] = &[];
+
+/// The feature tags listed as in scope by `in-scope-features.txt` alone.
+pub fn base_features() -> Vec<String> {
     let text = std::fs::read_to_string(features_path()).unwrap_or_default();
     text.lines().map(|l| l.trim()).filter(|l| !l.is_empty() && !l.starts_with('#')).map(|l| l.to_string()).collect()
+}
+
+/// The feature tags in scope: the shared list plus [`ADDED_FEATURES`].
+pub fn in_scope_features() -> Vec<String> {
+    let mut f = base_features();
+    for a in ADDED_FEATURES {
+        if !f.iter().any(|x| x == a) {
+            f.push(a.to_string());
+        }
+    }
+    f
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -272,11 +288,13 @@ pub struct RunOptions {
     pub timeout: Duration,
     /// How many failures [`Report::print`] lists.
     pub verbose_failures: usize,
+    /// Only the shared `in-scope-features.txt` scope, without [`ADDED_FEATURES`].
+    pub base_scope: bool,
 }
 
 impl Default for RunOptions {
     fn default() -> Self {
-        RunOptions { filter: Vec::new(), threads: 2, timeout: Duration::from_secs(10), verbose_failures: 20 }
+        RunOptions { filter: Vec::new(), threads: 2, timeout: Duration::from_secs(10), verbose_failures: 20, base_scope: false }
     }
 }
 
@@ -624,7 +642,9 @@ pub fn run_suite_in<E: Engine>(
     make_engine: &(dyn Fn() -> (E, Box<dyn Fn() + Send + Sync>) + Sync),
     opts: &RunOptions,
 ) -> Report {
-    let tests: Vec<TestFile> = in_scope_tests(root).into_iter().filter(|t| matches_filter(&t.rel, &opts.filter)).collect();
+    let features = if opts.base_scope { base_features() } else { in_scope_features() };
+    let tests: Vec<TestFile> =
+        in_scope_tests_with(root, &features).into_iter().filter(|t| matches_filter(&t.rel, &opts.filter)).collect();
     let harness = Harness::load(root);
     run_tests(&tests, &harness, make_engine, opts)
 }
@@ -875,6 +895,7 @@ mod tests {
             threads: 2,
             timeout: Duration::from_millis(200),
             verbose_failures: 50,
+            base_scope: false,
         }
     }
 

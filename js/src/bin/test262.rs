@@ -9,6 +9,7 @@
 //! runtime, and prints the pass rate per directory (`language/<dir>`, `built-ins/<Dir>`),
 //! the first failures and `overall: P/T = X.XX%`. PATH-PREFIX selects tests under `test/`
 //! on whole path components (`built-ins/Array`, `language/expressions/addition`).
+//! `--base-scope` leaves out the feature tags the project added (`test262::ADDED_FEATURES`).
 //! With `--floor F` the exit status is 1 when the overall percentage is below F (the CI
 //! ratchet); 2 on a usage error or when the archive is missing.
 //!
@@ -40,7 +41,7 @@ fn make_engine() -> (RuntimeEngine, Box<dyn Fn() + Send + Sync>) {
     (RuntimeEngine { rt }, Box::new(move || stop.interrupt()))
 }
 
-const USAGE: &str = "usage: test262 [--threads N] [--timeout-ms N] [--floor PERCENT] [--failures N] [--results FILE] [PATH-PREFIX...]";
+const USAGE: &str = "usage: test262 [--threads N] [--timeout-ms N] [--floor PERCENT] [--failures N] [--results FILE] [--base-scope] [PATH-PREFIX...]";
 
 struct Args {
     opts: RunOptions,
@@ -50,7 +51,7 @@ struct Args {
 
 fn parse_args(args: &[String]) -> Result<Args, String> {
     let default_threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    let mut opts = RunOptions { filter: Vec::new(), threads: default_threads, timeout: Duration::from_secs(10), verbose_failures: 20 };
+    let mut opts = RunOptions { filter: Vec::new(), threads: default_threads, timeout: Duration::from_secs(10), verbose_failures: 20, base_scope: false };
     let mut floor = None;
     let mut results = None;
     let mut i = 0;
@@ -85,6 +86,7 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
                 opts.verbose_failures = value("a number")?.parse().map_err(|_| "--failures needs a number".to_string())?;
             }
             "--results" => results = Some(value("a file name")?),
+            "--base-scope" => opts.base_scope = true,
             "--" => {
                 opts.filter.extend(args[i + 1..].iter().cloned());
                 break;
