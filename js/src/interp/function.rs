@@ -8,7 +8,7 @@ use super::env::{bind, envk, F_CALLEE, F_NEW_TARGET, F_THIS, FUNC_RESERVED};
 use super::eval::{Completion, Ctx};
 use super::CodeInfo;
 use crate::ast::*;
-use crate::vm::object::{attr, class, flag, PropDesc, PropKey};
+use crate::vm::object::{attr, class, flag, PropDesc, PropKey, ARGS_ENV, ARGS_MAP};
 use crate::vm::{JsResult, Value, Vm, A, I};
 use std::rc::Rc;
 
@@ -347,17 +347,19 @@ impl Vm {
             let v = if i < nparams && i < argc { self.stack[base + 2 + i] } else { Value::UNDEFINED };
             self.set_word(env.off(), first + i, v);
         }
-        self.bind_arguments_object(func, base, argc, env, arrow)?;
+        self.bind_arguments_object(cx, func, base, argc, env, arrow)?;
         self.run_body(cx, func, env, facts & (1 << 17) != 0)
     }
 
     /// The `arguments` object of a call, bound in its function environment when the body
     /// uses it (and no parameter is named `arguments`).
-    fn bind_arguments_object(&mut self, func: &Rc<Function>, base: usize, argc: usize, env: Value, arrow: bool) -> JsResult<()> {
+    fn bind_arguments_object(&mut self, cx: &Ctx, func: &Rc<Function>, base: usize, argc: usize, env: Value, arrow: bool) -> JsResult<()> {
         if !arrow && needs_arguments(func) && !func.param_names.iter().any(|p| &**p == "arguments") {
             let args: Vec<Value> = self.stack[base + 2..base + 2 + argc].to_vec();
             let callee = self.stack[base];
-            let ao = self.create_arguments(&args, callee, func.strict || !func.simple_params)?;
+            let mapped = !func.strict && func.simple_params && func.rest.is_none();
+            let words = if mapped && argc > 0 && !func.param_names.is_empty() { self.argument_map(cx, func, argc, env)? } else { Vec::new() };
+            let ao = self.create_arguments(&args, callee, !mapped, &words, env)?;
             let a = self.a(A::arguments);
             self.init_binding(env, a, ao)?;
         }
@@ -381,7 +383,7 @@ impl Vm {
     }
 
     fn function_body(&mut self, cx: &Ctx, func: &Rc<Function>, base: usize, argc: usize, env: Value, arrow: bool) -> JsResult<Value> {
-        self.bind_arguments_object(func, base, argc, env, arrow)?;
+        self.bind_arguments_object(cx, func, base, argc, env, arrow)?;
         // parameters
         if func.simple_params {
             for (i, p) in func.param_names.iter().enumerate() {
@@ -442,12 +444,44 @@ impl Vm {
         Ok(())
     }
 
-    fn create_arguments(&mut self, args: &[Value], callee: Value, strict: bool) -> JsResult<Value> {
+    /// The environment words the first min(argc, parameters) indices of a sloppy function's
+    /// arguments object alias (CreateMappedArgumentsObject): a later duplicate name wins.
+    fn argument_map(&mut self, cx: &Ctx, func: &Rc<Function>, argc: usize, env: Value) -> JsResult<Vec<Value>> {
+        let n = argc.min(func.param_names.len());
+        let mut words = vec![Value::UNDEFINED; n];
+        let mut seen: Vec<Value> = Vec::new();
+        for i in (0..func.param_names.len()).rev() {
+            let a = self.atom_of(&cx.ci, &func.param_names[i])?;
+            if seen.contains(&a) {
+                continue;
+            }
+            seen.push(a);
+            if i < n {
+                if let Some((word, _)) = self.find_binding(env, a) {
+                    words[i] = Value::int(word as u64);
+                }
+            }
+        }
+        Ok(words)
+    }
+
+    /// An arguments object; `map` holds the environment word each leading index aliases
+    /// (an integer) or undefined (empty: an unmapped object).
+    fn create_arguments(&mut self, args: &[Value], callee: Value, strict: bool, map: &[Value], env: Value) -> JsResult<Value> {
         let op = self.i(I::ObjectProto);
-        let ao = self.new_object_with(class::ARGUMENTS, op, 0)?;
+        let ao = self.new_object_with(class::ARGUMENTS, op, 2)?;
         self.stack.push(ao);
         for (i, v) in args.iter().enumerate() {
-            self.put(ao, PropKey::Index(i as u32), *v, attr::WEC)?;
+            if map.get(i).is_some_and(|w| w.is_int()) {
+                self.put_mapped_arg(ao, i as u32, *v)?;
+            } else {
+                self.put(ao, PropKey::Index(i as u32), *v, attr::WEC)?;
+            }
+        }
+        if !map.is_empty() {
+            let l = self.new_list(map)?;
+            self.set_slot(ao, ARGS_ENV, env);
+            self.set_slot(ao, ARGS_MAP, l);
         }
         let lk = self.key_atom(A::length);
         self.put(ao, lk, Value::num(args.len() as f64), attr::WC)?;

@@ -64,6 +64,11 @@ pub const PROPS: usize = 2;
 pub const ELEMS: usize = 3;
 /// First class-specific slot.
 pub const SLOT0: usize = 4;
+/// Class slots of an arguments object: the function environment its mapped indices alias
+/// (undefined when unmapped) and a LIST of environment word numbers per index (an integer
+/// while mapped, undefined after the index was unmapped).
+pub const ARGS_ENV: usize = 0;
+pub const ARGS_MAP: usize = 1;
 
 const INDEX_AT: usize = 12;
 
@@ -487,7 +492,68 @@ impl Vm {
         }
         let t = self.table(o)?;
         let i = self.table_find(t, k.word())?;
-        Some(self.entry(t, i))
+        let mut p = self.entry(t, i);
+        if let PropKey::Index(ix) = k {
+            // a mapped index of an arguments object reads its parameter (10.4.4.1)
+            if self.class_of(o) == class::ARGUMENTS {
+                if let Some(word) = self.mapped_arg(o, ix) {
+                    p.value = self.word(self.slot(o, ARGS_ENV).off(), word);
+                }
+            }
+        }
+        Some(p)
+    }
+
+    // ----- the arguments exotic object (10.4.4) -------------------------------------------------
+
+    /// The environment word a mapped arguments index aliases, if it is still mapped.
+    /// Mapped indices live in the property table (never the dense elements), so the fast
+    /// element paths never see them.
+    pub fn mapped_arg(&self, o: Value, ix: u32) -> Option<usize> {
+        let map = self.slot(o, ARGS_MAP);
+        if !map.is_cell() || ix as usize >= self.cell_len(map.off()) {
+            return None;
+        }
+        let w = self.list_get(map, ix as usize);
+        if w.is_int() {
+            Some(w.payload() as usize)
+        } else {
+            None
+        }
+    }
+
+    fn unmap_arg(&mut self, o: Value, ix: u32) {
+        let map = self.slot(o, ARGS_MAP);
+        self.list_set(map, ix as usize, Value::UNDEFINED);
+    }
+
+    /// A mapped index of a new arguments object: a table entry aliasing environment `word`.
+    pub fn put_mapped_arg(&mut self, o: Value, ix: u32, v: Value) -> VmResult<()> {
+        self.add_flags(o, flag::INDEX_PROPS);
+        self.table_add(o, PropKey::Index(ix), Prop::data(v, attr::WEC))
+    }
+
+    /// [[DefineOwnProperty]] of a mapped index (10.4.4.2).
+    fn define_mapped_arg(&mut self, o: Value, ix: u32, word: usize, d: PropDesc) -> JsResult<bool> {
+        let env = self.slot(o, ARGS_ENV);
+        let mut nd = d;
+        if d.is_data() && d.value.is_none() && d.writable == Some(false) {
+            nd.value = Some(self.word(env.off(), word));
+        }
+        if !self.ordinary_define(o, PropKey::Index(ix), nd)? {
+            return Ok(false);
+        }
+        if d.is_accessor() {
+            self.unmap_arg(o, ix);
+        } else {
+            if let Some(v) = d.value {
+                self.set_word(env.off(), word, v);
+            }
+            if d.writable == Some(false) {
+                self.unmap_arg(o, ix);
+            }
+        }
+        Ok(true)
     }
 
     // ----- [[DefineOwnProperty]] ------------------------------------------------------------
@@ -495,6 +561,13 @@ impl Vm {
     /// ValidateAndApplyPropertyDescriptor on `o`'s own property `k`. Ok(false) when refused.
     pub fn define_own(&mut self, o: Value, k: PropKey, d: PropDesc) -> JsResult<bool> {
         let cls = self.class_of(o);
+        if cls == class::ARGUMENTS {
+            if let PropKey::Index(i) = k {
+                if let Some(word) = self.mapped_arg(o, i) {
+                    return self.define_mapped_arg(o, i, word, d);
+                }
+            }
+        }
         if cls == class::ARRAY {
             if k == self.key_atom(A::length) {
                 return self.array_set_length(o, d);
@@ -752,6 +825,11 @@ impl Vm {
             return false;
         }
         self.table_remove(t, i);
+        if let PropKey::Index(ix) = k {
+            if self.class_of(o) == class::ARGUMENTS && self.mapped_arg(o, ix).is_some() {
+                self.unmap_arg(o, ix);
+            }
+        }
         true
     }
 
