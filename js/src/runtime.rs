@@ -127,6 +127,13 @@ impl Runtime {
         r.map_err(|t| self.uncaught(t))
     }
 
+    /// Installs test262's host object `$262` (for the conformance runner).
+    pub fn install_test262_host(&mut self) -> Result<(), Uncaught> {
+        let r = crate::builtins::global::install_test262_host(&mut self.vm);
+        self.vm.stack.clear();
+        r.map_err(|t| self.uncaught(t))
+    }
+
     /// Runs a script without committing (ephemeral runs and conformance tests).
     pub fn eval_script(&mut self, source: &str, strict: bool) -> Result<Value, Uncaught> {
         self.evaluate(source, strict)

@@ -37,6 +37,10 @@ fn make_engine() -> (RuntimeEngine, Box<dyn Fn() + Send + Sync>) {
         Ok(rt) => rt,
         Err(_) => panic!("js::Runtime::ephemeral failed"),
     };
+    let mut rt = rt;
+    if rt.install_test262_host().is_err() {
+        panic!("installing $262 failed");
+    }
     let stop = rt.interrupt_handle();
     (RuntimeEngine { rt }, Box::new(move || stop.interrupt()))
 }

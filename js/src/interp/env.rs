@@ -15,6 +15,10 @@ pub mod envk {
     pub const FUNC: u8 = 1;
     pub const WITH: u8 = 2;
     pub const GLOBAL: u8 = 3;
+    /// A declarative scope that is a var scope of its own: the body of a function whose
+    /// parameters have expressions, an arrow function containing a direct eval. Slot 0
+    /// holds the object of variables a sloppy direct `eval` adds.
+    pub const VAR: u8 = 4;
 }
 
 pub mod bind {
@@ -22,6 +26,12 @@ pub mod bind {
     /// An immutable binding whose assignment is silently ignored in sloppy code (the name of
     /// a named function expression).
     pub const SILENT: u64 = 2;
+    /// A binding of a var scope that a direct eval's `var` must not redeclare (SyntaxError):
+    /// the top-level lexical declarations of a function body, and the parameters (and
+    /// `arguments`) of a function whose parameters have expressions while they run.
+    pub const LEXICAL: u64 = 4;
+    /// A catch clause parameter (B.3.4: a direct eval's `var` may redeclare it).
+    pub const CATCH: u64 = 8;
 }
 
 pub const FUNC_RESERVED: usize = 4;
@@ -80,6 +90,17 @@ impl Vm {
         self.new_list(&items)
     }
 
+    /// The slot of `env` holding the object of sloppy-eval variables, if it is a var scope
+    /// that can have one.
+    #[inline]
+    pub fn eval_vars_slot(&self, env: Value) -> Option<usize> {
+        match self.env_kind(env) {
+            envk::FUNC => Some(F_EVALVARS),
+            envk::VAR => Some(0),
+            _ => None,
+        }
+    }
+
     fn reserved_of(&self, env: Value) -> usize {
         match self.env_kind(env) {
             envk::FUNC => FUNC_RESERVED,
@@ -122,6 +143,7 @@ impl Vm {
                 match self.env_kind(env) {
                     envk::DECL => {}
                     envk::FUNC if !self.env_slot(env, F_EVALVARS).is_obj() => {}
+                    envk::VAR if !self.env_slot(env, 0).is_obj() => {}
                     _ => {
                         ok = false;
                         break;
@@ -163,11 +185,11 @@ impl Vm {
                         return Ok((Ref::Slot { env, word, flags }, hops, clean));
                     }
                 }
-                envk::FUNC => {
+                k @ (envk::FUNC | envk::VAR) => {
                     if let Some((word, flags)) = self.find_binding(env, name) {
                         return Ok((Ref::Slot { env, word, flags }, hops, clean));
                     }
-                    let ev = self.env_slot(env, F_EVALVARS);
+                    let ev = self.env_slot(env, if k == envk::FUNC { F_EVALVARS } else { 0 });
                     if ev.is_obj() {
                         clean = false;
                         if self.has_own(ev, key) {
@@ -342,8 +364,8 @@ impl Vm {
                     self.set_word(env.off(), word, v);
                     return Ok(());
                 }
-                if self.env_kind(env) == envk::FUNC {
-                    let ev = self.env_slot(env, F_EVALVARS);
+                if let Some(slot) = self.eval_vars_slot(env) {
+                    let ev = self.env_slot(env, slot);
                     if ev.is_obj() {
                         self.set(ev, PropKey::Key(name), v, ev)?;
                     }

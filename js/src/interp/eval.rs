@@ -4,7 +4,7 @@
 //! (evaluation, calls, property access with accessors) is pushed on `vm.stack` first. Pure
 //! allocation never collects, so holding values across an allocation is safe.
 
-use super::env::{bind, envk, Ref, F_EVALVARS, F_THIS};
+use super::env::{bind, envk, Ref, F_THIS};
 use super::CodeInfo;
 use crate::ast::*;
 use crate::vm::object::{attr, class, PropDesc, PropKey};
@@ -107,6 +107,24 @@ impl Vm {
             }
         };
         self.new_env(envk::DECL, self.env, names, 0)
+    }
+
+    /// The scope of a catch clause's parameter names (marked for B.3.4).
+    fn catch_env(&mut self, cx: &Ctx, key: (usize, u8), names: &[Atom]) -> JsResult<Value> {
+        let cached = cx.ci.scopes.borrow().get(&key).copied();
+        let list = match cached {
+            Some(n) => n,
+            None => {
+                let mut binds = Vec::with_capacity(names.len());
+                for n in names {
+                    binds.push((self.atom_of(&cx.ci, n)?, bind::MUTABLE | bind::CATCH));
+                }
+                let l = self.new_names(&binds)?;
+                cx.ci.scopes.borrow_mut().insert(key, l);
+                l
+            }
+        };
+        self.new_env(envk::DECL, self.env, list, 0)
     }
 
     fn exec_stmt(&mut self, cx: &Ctx, s: &Stmt, labels: &[Atom]) -> JsResult<Completion> {
@@ -514,9 +532,8 @@ impl Vm {
                 if let Some(p) = &h.param {
                     let mut names = Vec::new();
                     p.bound_names(&mut names);
-                    let decls: Vec<(Atom, DeclKind)> = names.into_iter().map(|n| (n, DeclKind::Let)).collect();
                     self.stack.push(exc);
-                    let cenv = self.block_env(cx, (p as *const _ as usize, 4), &decls);
+                    let cenv = self.catch_env(cx, (p as *const _ as usize, 4), &names);
                     self.stack.pop();
                     self.env = cenv?;
                     let e = self.env;
@@ -1251,6 +1268,10 @@ impl Vm {
     fn eval_unary(&mut self, cx: &Ctx, op: UnaryOp, a: &Expr) -> JsResult<Value> {
         match op {
             UnaryOp::TypeOf => {
+                let mut a = a;
+                while let ExprKind::Paren(inner) = &a.kind {
+                    a = inner;
+                }
                 if let ExprKind::Ident(n, _) = &a.kind {
                     let at = self.atom_of(&cx.ci, n)?;
                     let r = self.resolve(at)?;
@@ -1715,10 +1736,23 @@ impl Vm {
         }
         let r = (|| {
             let prog = &ci.program;
-            // var scope: strict eval gets its own; sloppy eval adds to the enclosing one
+            // EvalDeclarationInstantiation: strict eval code gets a var scope of its own;
+            // sloppy eval code declares into the caller's
             let mut lex = Vec::new();
             lexically_scoped_decls(&prog.body, true, &mut lex);
-            let var_env = if strict {
+            let funcs = top_level_functions(&prog.body);
+            let mut fn_atoms = Vec::with_capacity(funcs.len());
+            for f in &funcs {
+                fn_atoms.push(self.atom_of(&ci, f.name.as_ref().unwrap())?);
+            }
+            let mut var_atoms = Vec::new();
+            for v in &prog.scope.var_names {
+                let a = self.atom_of(&ci, v)?;
+                if !fn_atoms.contains(&a) {
+                    var_atoms.push(a);
+                }
+            }
+            if strict {
                 let mut binds = Vec::new();
                 for v in &prog.scope.var_names {
                     binds.push((self.atom_of(&ci, v)?, bind::MUTABLE));
@@ -1729,20 +1763,52 @@ impl Vm {
                     self.set_env_slot(env, i, Value::UNDEFINED);
                 }
                 self.env = env;
-                env
+                if !lex.is_empty() {
+                    let l = self.block_env(&cx, (prog as *const _ as usize, 6), &lex)?;
+                    self.env = l;
+                }
+                self.hoist_functions(&cx, &prog.body, env)?;
             } else {
                 let target = self.var_scope_env();
-                for v in &prog.scope.var_names {
-                    let a = self.atom_of(&ci, v)?;
-                    self.declare_eval_var(target, a)?;
+                let all: Vec<Value> = fn_atoms.iter().chain(var_atoms.iter()).copied().collect();
+                self.check_eval_var_conflicts(target, &all)?;
+                let global = self.env_kind(target) == envk::GLOBAL;
+                if global {
+                    for (f, a) in funcs.iter().zip(&fn_atoms) {
+                        if !self.can_declare_global_function(*a) {
+                            let n = f.name.as_deref().unwrap_or("");
+                            return Err(self.throw_type(&format!("Cannot declare global function '{n}'")));
+                        }
+                    }
+                    for a in &var_atoms {
+                        if !self.can_declare_global_var(*a) {
+                            let n = self.string_lossy(*a);
+                            return Err(self.throw_type(&format!("Cannot declare global variable '{n}'")));
+                        }
+                    }
                 }
-                target
-            };
-            if !lex.is_empty() {
-                let env = self.block_env(&cx, (prog as *const _ as usize, 6), &lex)?;
-                self.env = env;
+                if !lex.is_empty() {
+                    let l = self.block_env(&cx, (prog as *const _ as usize, 6), &lex)?;
+                    self.env = l;
+                }
+                for (f, a) in funcs.iter().zip(&fn_atoms) {
+                    let fo = self.make_function(&cx, f, None, Value::UNDEFINED)?;
+                    self.stack.push(fo);
+                    if global {
+                        self.create_global_function_binding(*a, fo, true)?;
+                    } else {
+                        self.declare_eval_binding(target, *a, Some(fo))?;
+                    }
+                    self.stack.pop();
+                }
+                for a in &var_atoms {
+                    if global {
+                        self.declare_global_var(*a, true)?;
+                    } else {
+                        self.declare_eval_binding(target, *a, None)?;
+                    }
+                }
             }
-            self.hoist_functions(&cx, &prog.body, var_env)?;
             self.cv = Value::UNDEFINED;
             match self.exec_stmts(&cx, &prog.body)? {
                 Completion::Normal => Ok(self.cv),
@@ -1760,7 +1826,7 @@ impl Vm {
         let mut env = self.env;
         while env.is_cell() {
             match self.env_kind(env) {
-                envk::FUNC | envk::GLOBAL => return env,
+                envk::FUNC | envk::VAR | envk::GLOBAL => return env,
                 _ => {}
             }
             env = self.env_parent(env);
@@ -1768,32 +1834,98 @@ impl Vm {
         self.global_env()
     }
 
-    fn declare_eval_var(&mut self, target: Value, a: Value) -> JsResult<()> {
-        match self.env_kind(target) {
-            envk::GLOBAL => {
-                let g = self.global();
-                let k = PropKey::Key(a);
-                if !self.has_own(g, k) {
-                    self.define_own(g, k, PropDesc::data(Value::UNDEFINED, attr::WEC))?;
-                }
-                Ok(())
-            }
-            _ => {
-                if self.find_binding(target, a).is_some() {
-                    return Ok(());
-                }
-                let mut ev = self.env_slot(target, F_EVALVARS);
-                if !ev.is_obj() {
-                    ev = self.new_object_with(class::ORDINARY, Value::NULL, 0)?;
-                    self.set_env_slot(target, F_EVALVARS, ev);
-                }
-                let k = PropKey::Key(a);
-                if !self.has_own(ev, k) {
-                    self.put(ev, k, Value::UNDEFINED, attr::WEC)?;
-                }
-                Ok(())
-            }
+    /// EvalDeclarationInstantiation step 3: a sloppy eval's `var` (or function) must not
+    /// redeclare a lexical binding of a scope between the eval and its var scope, nor of the
+    /// var scope itself (B.3.4: catch parameters excepted).
+    fn check_eval_var_conflicts(&mut self, target: Value, names: &[Value]) -> JsResult<()> {
+        if names.is_empty() {
+            return Ok(());
         }
+        let mut env = self.env;
+        while env.is_cell() {
+            let k = self.env_kind(env);
+            if k == envk::GLOBAL {
+                let table = self.env_slot(env, 0);
+                for &a in names {
+                    if self.has_own(table, PropKey::Key(a)) {
+                        return Err(self.redeclared(a));
+                    }
+                }
+                break;
+            }
+            if k != envk::WITH {
+                for &a in names {
+                    if let Some((_, fl)) = self.find_binding(env, a) {
+                        let conflict = if env == target { fl & bind::LEXICAL != 0 } else { fl & bind::CATCH == 0 };
+                        if conflict {
+                            return Err(self.redeclared(a));
+                        }
+                    }
+                }
+            }
+            if env == target {
+                break;
+            }
+            env = self.env_parent(env);
+        }
+        Ok(())
+    }
+
+    fn redeclared(&mut self, a: Value) -> Throw {
+        let n = self.string_lossy(a);
+        self.throw_syntax(&format!("Identifier '{n}' has already been declared"))
+    }
+
+    /// A sloppy eval's var or function binding in a function's var scope: an existing binding
+    /// is reused (a function's value assigned); a new one is a deletable property of the
+    /// scope's eval-variables object.
+    fn declare_eval_binding(&mut self, target: Value, a: Value, value: Option<Value>) -> JsResult<()> {
+        if let Some((word, _)) = self.find_binding(target, a) {
+            if let Some(v) = value {
+                self.set_word(target.off(), word, v);
+            }
+            return Ok(());
+        }
+        let Some(slot) = self.eval_vars_slot(target) else { return Ok(()) };
+        let mut ev = self.env_slot(target, slot);
+        if !ev.is_obj() {
+            ev = self.new_object_with(class::ORDINARY, Value::NULL, 0)?;
+            self.set_env_slot(target, slot, ev);
+        }
+        let k = PropKey::Key(a);
+        if !self.has_own(ev, k) {
+            self.put(ev, k, value.unwrap_or(Value::UNDEFINED), attr::WEC)?;
+        } else if let Some(v) = value {
+            self.set(ev, k, v, ev)?;
+        }
+        Ok(())
+    }
+
+    /// CanDeclareGlobalFunction.
+    fn can_declare_global_function(&mut self, a: Value) -> bool {
+        let g = self.global();
+        match self.get_own(g, PropKey::Key(a)) {
+            None => self.is_extensible(g),
+            Some(p) => p.configurable() || (!p.is_accessor() && p.writable() && p.enumerable()),
+        }
+    }
+
+    /// CanDeclareGlobalVar.
+    fn can_declare_global_var(&mut self, a: Value) -> bool {
+        let g = self.global();
+        self.has_own(g, PropKey::Key(a)) || self.is_extensible(g)
+    }
+
+    /// CreateGlobalFunctionBinding.
+    fn create_global_function_binding(&mut self, a: Value, fo: Value, deletable: bool) -> JsResult<()> {
+        let g = self.global();
+        let k = PropKey::Key(a);
+        let d = match self.get_own(g, k) {
+            Some(p) if !p.configurable() => PropDesc { value: Some(fo), ..Default::default() },
+            _ => PropDesc::data(fo, if deletable { attr::WEC } else { attr::W | attr::E }),
+        };
+        self.define_or_throw(g, k, d)?;
+        self.put_value(g, k, fo, false)
     }
 
     // ----- scripts ---------------------------------------------------------------------------
@@ -1814,7 +1946,7 @@ impl Vm {
             let genv = self.global_env();
             let table = self.env_slot(genv, 0);
             let g = self.global();
-            // GlobalDeclarationInstantiation
+            // GlobalDeclarationInstantiation: every check before any binding is made
             let mut lex = Vec::new();
             lexically_scoped_decls(&prog.body, true, &mut lex);
             for (n, _) in &lex {
@@ -1835,27 +1967,40 @@ impl Vm {
                     return Err(self.throw_syntax(&format!("Identifier '{v}' has already been declared")));
                 }
             }
+            let funcs = top_level_functions(&prog.body);
+            let mut fn_atoms = Vec::with_capacity(funcs.len());
+            for f in &funcs {
+                let a = self.atom_of(&ci, f.name.as_ref().unwrap())?;
+                if !self.can_declare_global_function(a) {
+                    let n = f.name.as_deref().unwrap_or("");
+                    return Err(self.throw_type(&format!("Cannot declare global function '{n}'")));
+                }
+                fn_atoms.push(a);
+            }
+            let mut var_atoms = Vec::new();
+            for v in &prog.scope.var_names {
+                let a = self.atom_of(&ci, v)?;
+                if fn_atoms.contains(&a) {
+                    continue;
+                }
+                if !self.can_declare_global_var(a) {
+                    return Err(self.throw_type(&format!("Cannot declare global variable '{v}'")));
+                }
+                var_atoms.push(a);
+            }
             for (n, k) in &lex {
                 let a = self.atom_of(&ci, n)?;
                 let at = if *k == DeclKind::Const { attr::E } else { attr::W | attr::E };
                 self.put(table, PropKey::Key(a), Value::EMPTY, at)?;
             }
-            for v in &prog.scope.var_names {
-                let a = self.atom_of(&ci, v)?;
-                self.declare_global_var(a, false)?;
+            for (f, a) in funcs.iter().zip(&fn_atoms) {
+                let fo = self.make_function(&cx, f, None, Value::UNDEFINED)?;
+                self.stack.push(fo);
+                self.create_global_function_binding(*a, fo, false)?;
+                self.stack.pop();
             }
-            for s in &prog.body {
-                if let StmtKind::Function(f) = &s.kind {
-                    let fo = self.make_function(&cx, f, None, Value::UNDEFINED)?;
-                    let a = self.atom_of(&ci, f.name.as_ref().unwrap())?;
-                    let k = PropKey::Key(a);
-                    let existing = self.get_own(g, k);
-                    let d = match existing {
-                        Some(p) if !p.configurable() => PropDesc { value: Some(fo), ..Default::default() },
-                        _ => PropDesc::data(fo, attr::W | attr::E),
-                    };
-                    self.define_or_throw(g, k, d)?;
-                }
+            for a in &var_atoms {
+                self.declare_global_var(*a, false)?;
             }
             self.cv = Value::UNDEFINED;
             match self.exec_stmts(&cx, &prog.body)? {
@@ -1930,4 +2075,25 @@ pub fn js_pow(x: f64, y: f64) -> f64 {
         return f64::NAN;
     }
     x.powf(y)
+}
+
+/// The function declarations a script, function or eval body instantiates: the last one of
+/// each name (labelled ones included), in source order.
+pub fn top_level_functions(stmts: &[Stmt]) -> Vec<&Rc<Function>> {
+    let mut out: Vec<&Rc<Function>> = Vec::new();
+    for s in stmts.iter().rev() {
+        let f = match &s.kind {
+            StmtKind::Function(f) => f,
+            StmtKind::Labeled(_, inner) => match &inner.kind {
+                StmtKind::Function(f) => f,
+                _ => continue,
+            },
+            _ => continue,
+        };
+        if !out.iter().any(|g| g.name == f.name) {
+            out.push(f);
+        }
+    }
+    out.reverse();
+    out
 }

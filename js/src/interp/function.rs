@@ -260,7 +260,8 @@ impl Vm {
         };
 
         let (names, facts) = self.function_scope(&cx, &func, arrow)?;
-        let env = self.new_env(if arrow { envk::DECL } else { envk::FUNC }, parent, names, if arrow { 0 } else { FUNC_RESERVED })?;
+        let (ek, reserved) = env_shape(&func, arrow);
+        let env = self.new_env(ek, parent, names, reserved)?;
         if !arrow {
             self.set_env_slot(env, F_THIS, this);
             self.set_env_slot(env, F_CALLEE, f);
@@ -274,7 +275,7 @@ impl Vm {
         let r = if facts & (1 << 16) != 0 {
             self.function_body_simple(&cx, &func, base, argc, env, arrow, facts)
         } else {
-            self.function_body(&cx, &func, base, argc, env, arrow)
+            self.function_body(&cx, &func, base, argc, env, facts)
         };
         self.stack.truncate(saved_cv);
         self.frames.pop();
@@ -287,13 +288,16 @@ impl Vm {
     /// The names LIST of a function's top scope and its entry facts (cached per script):
     /// bits 0-15 how many leading names are parameters, `arguments` and vars (they start
     /// undefined), bit 16 set when the parameters are simple and distinct (parameter i is
-    /// name i), bit 17 set when the body declares functions to hoist.
+    /// name i), bit 17 set when the body declares functions to hoist, bit 18 set when the
+    /// body is a var scope of its own ([`splits_var_scope`]; its names LIST is cached under
+    /// (span start, 2)), bit 19 set when the call makes an arguments object.
     fn function_scope(&mut self, cx: &Ctx, func: &Rc<Function>, arrow: bool) -> JsResult<(Value, u64)> {
         let key = (func.span.start, 0u8);
         if let Some(v) = cx.ci.descs.borrow().get(&key) {
             let facts = cx.ci.descs.borrow().get(&(func.span.start, 1u8)).map(|f| f.payload()).unwrap_or(0);
             return Ok((*v, facts));
         }
+        let split = splits_var_scope(func);
         let mut binds: Vec<(Value, u64)> = Vec::new();
         let push = |vm: &mut Vm, n: &Atom, fl: u64, binds: &mut Vec<(Value, u64)>| -> JsResult<()> {
             let a = vm.atom_of(&cx.ci, n)?;
@@ -302,22 +306,39 @@ impl Vm {
             }
             Ok(())
         };
+        // parameters (and `arguments`) of a split function are lexical to an eval in them
+        let pflag = if split { bind::MUTABLE | bind::LEXICAL } else { bind::MUTABLE };
         for p in &func.param_names {
-            push(self, p, bind::MUTABLE, &mut binds)?;
+            push(self, p, pflag, &mut binds)?;
         }
         let distinct = binds.len() == func.param_names.len();
-        if !arrow && needs_arguments(func) {
+        let args_object = !arrow && arguments_object_needed(func, split);
+        if args_object {
             let a = self.a(A::arguments);
             if !binds.iter().any(|b| b.0 == a) {
-                binds.push((a, bind::MUTABLE));
+                binds.push((a, pflag));
             }
         }
-        for v in &func.scope.var_names {
-            push(self, v, bind::MUTABLE, &mut binds)?;
-        }
-        let leading = binds.len() as u64;
-        for (n, k) in &func.scope.lexical_names {
-            push(self, n, if *k == DeclKind::Const { 0 } else { bind::MUTABLE }, &mut binds)?;
+        let leading;
+        if split {
+            leading = binds.len() as u64;
+            let mut body: Vec<(Value, u64)> = Vec::new();
+            for v in &func.scope.var_names {
+                push(self, v, bind::MUTABLE, &mut body)?;
+            }
+            for (n, k) in &func.scope.lexical_names {
+                push(self, n, if *k == DeclKind::Const { bind::LEXICAL } else { bind::MUTABLE | bind::LEXICAL }, &mut body)?;
+            }
+            let bl = self.new_names(&body)?;
+            cx.ci.descs.borrow_mut().insert((func.span.start, 2u8), bl);
+        } else {
+            for v in &func.scope.var_names {
+                push(self, v, bind::MUTABLE, &mut binds)?;
+            }
+            leading = binds.len() as u64;
+            for (n, k) in &func.scope.lexical_names {
+                push(self, n, if *k == DeclKind::Const { bind::LEXICAL } else { bind::MUTABLE | bind::LEXICAL }, &mut binds)?;
+            }
         }
         let l = self.new_names(&binds)?;
         let has_funcs = match &func.body {
@@ -330,7 +351,9 @@ impl Vm {
         };
         let facts = if leading <= 0xFFFF { leading } else { 0 }
             | if distinct && func.simple_params && func.rest.is_none() && leading <= 0xFFFF { 1 << 16 } else { 0 }
-            | if has_funcs { 1 << 17 } else { 0 };
+            | if has_funcs { 1 << 17 } else { 0 }
+            | if split { 1 << 18 } else { 0 }
+            | if args_object { 1 << 19 } else { 0 };
         cx.ci.descs.borrow_mut().insert(key, l);
         cx.ci.descs.borrow_mut().insert((func.span.start, 1u8), Value::int(facts));
         Ok((l, facts))
@@ -340,30 +363,28 @@ impl Vm {
     /// and vars are the leading names of the scope, so they are filled by position.
     #[allow(clippy::too_many_arguments)]
     fn function_body_simple(&mut self, cx: &Ctx, func: &Rc<Function>, base: usize, argc: usize, env: Value, arrow: bool, facts: u64) -> JsResult<Value> {
-        let first = 3 + if arrow { 0 } else { FUNC_RESERVED };
+        let first = 3 + env_shape(func, arrow).1;
         let leading = (facts & 0xFFFF) as usize;
         let nparams = func.param_names.len();
         for i in 0..leading {
             let v = if i < nparams && i < argc { self.stack[base + 2 + i] } else { Value::UNDEFINED };
             self.set_word(env.off(), first + i, v);
         }
-        self.bind_arguments_object(cx, func, base, argc, env, arrow)?;
+        if facts & (1 << 19) != 0 {
+            self.bind_arguments_object(cx, func, base, argc, env)?;
+        }
         self.run_body(cx, func, env, facts & (1 << 17) != 0)
     }
 
-    /// The `arguments` object of a call, bound in its function environment when the body
-    /// uses it (and no parameter is named `arguments`).
-    fn bind_arguments_object(&mut self, cx: &Ctx, func: &Rc<Function>, base: usize, argc: usize, env: Value, arrow: bool) -> JsResult<()> {
-        if !arrow && needs_arguments(func) && !func.param_names.iter().any(|p| &**p == "arguments") {
-            let args: Vec<Value> = self.stack[base + 2..base + 2 + argc].to_vec();
-            let callee = self.stack[base];
-            let mapped = !func.strict && func.simple_params && func.rest.is_none();
-            let words = if mapped && argc > 0 && !func.param_names.is_empty() { self.argument_map(cx, func, argc, env)? } else { Vec::new() };
-            let ao = self.create_arguments(&args, callee, !mapped, &words, env)?;
-            let a = self.a(A::arguments);
-            self.init_binding(env, a, ao)?;
-        }
-        Ok(())
+    /// The `arguments` object of a call, bound in its function environment.
+    fn bind_arguments_object(&mut self, cx: &Ctx, func: &Rc<Function>, base: usize, argc: usize, env: Value) -> JsResult<()> {
+        let args: Vec<Value> = self.stack[base + 2..base + 2 + argc].to_vec();
+        let callee = self.stack[base];
+        let mapped = !func.strict && func.simple_params && func.rest.is_none();
+        let words = if mapped && argc > 0 && !func.param_names.is_empty() { self.argument_map(cx, func, argc, env)? } else { Vec::new() };
+        let ao = self.create_arguments(&args, callee, !mapped, &words, env)?;
+        let a = self.a(A::arguments);
+        self.init_binding(env, a, ao)
     }
 
     /// Hoists the body's function declarations (when it has any) and runs it.
@@ -382,8 +403,10 @@ impl Vm {
         }
     }
 
-    fn function_body(&mut self, cx: &Ctx, func: &Rc<Function>, base: usize, argc: usize, env: Value, arrow: bool) -> JsResult<Value> {
-        self.bind_arguments_object(cx, func, base, argc, env, arrow)?;
+    fn function_body(&mut self, cx: &Ctx, func: &Rc<Function>, base: usize, argc: usize, env: Value, facts: u64) -> JsResult<Value> {
+        if facts & (1 << 19) != 0 {
+            self.bind_arguments_object(cx, func, base, argc, env)?;
+        }
         // parameters
         if func.simple_params {
             for (i, p) in func.param_names.iter().enumerate() {
@@ -413,6 +436,24 @@ impl Vm {
                 let arr = self.new_array(&rest)?;
                 self.bind_pattern(cx, r, arr, Some(env))?;
             }
+        }
+        if facts & (1 << 18) != 0 {
+            // the body's var scope: a var named like a parameter starts with its value
+            let names = cx.ci.descs.borrow().get(&(func.span.start, 2u8)).copied().unwrap_or(Value::UNDEFINED);
+            let venv = self.new_env(envk::VAR, env, names, 1)?;
+            for v in &func.scope.var_names {
+                let a = self.atom_of(&cx.ci, v)?;
+                let pv = match self.find_binding(env, a) {
+                    Some((word, _)) => self.word(env.off(), word),
+                    None => Value::UNDEFINED,
+                };
+                let pv = if pv.is_empty() { Value::UNDEFINED } else { pv };
+                if let Some((word, _)) = self.find_binding(venv, a) {
+                    self.set_word(venv.off(), word, pv);
+                }
+            }
+            self.env = venv;
+            return self.run_body(cx, func, venv, true);
         }
         // vars start undefined (unless they are also parameters)
         for v in &func.scope.var_names {
@@ -791,6 +832,55 @@ fn proto_parent_for_static(f: Value) -> Value {
 
 pub fn needs_arguments(f: &Function) -> bool {
     f.scope.uses_arguments || f.scope.has_direct_eval
+}
+
+/// Whether a (non-arrow) call binds an arguments object (FunctionDeclarationInstantiation
+/// steps 15-18): the code may refer to it, no parameter is named `arguments`, and, unless
+/// the body is a var scope of its own, no top-level function or lexical declaration is.
+fn arguments_object_needed(f: &Function, split: bool) -> bool {
+    if !needs_arguments(f) || f.param_names.iter().any(|p| &**p == "arguments") {
+        return false;
+    }
+    if split {
+        return true;
+    }
+    if f.scope.lexical_names.iter().any(|(n, _)| &**n == "arguments") {
+        return false;
+    }
+    match &f.body {
+        FunctionBody::Block(stmts) => !stmts.iter().any(|s| match &s.kind {
+            StmtKind::Function(d) => d.name.as_deref() == Some("arguments"),
+            StmtKind::Labeled(_, inner) => matches!(&inner.kind, StmtKind::Function(d) if d.name.as_deref() == Some("arguments")),
+            _ => false,
+        }),
+        FunctionBody::Expr(_) => true,
+    }
+}
+
+/// Whether a function's body gets a var scope of its own, apart from its parameters
+/// (FunctionDeclarationInstantiation step 28): when the parameters are not simple (so they
+/// may hold closures or a direct eval) and the body declares anything or calls eval.
+pub fn splits_var_scope(f: &Function) -> bool {
+    !f.simple_params && (!f.scope.var_names.is_empty() || !f.scope.lexical_names.is_empty() || f.scope.has_direct_eval || has_top_level_functions(f))
+}
+
+fn has_top_level_functions(f: &Function) -> bool {
+    match &f.body {
+        FunctionBody::Block(stmts) => stmts.iter().any(|s| matches!(s.kind, StmtKind::Function(_) | StmtKind::Labeled(..))),
+        FunctionBody::Expr(_) => false,
+    }
+}
+
+/// The kind and reserved slots of a call's environment: a function environment, or for an
+/// arrow a plain scope (a var scope of its own when it contains a direct eval).
+fn env_shape(f: &Function, arrow: bool) -> (u8, usize) {
+    if !arrow {
+        (envk::FUNC, FUNC_RESERVED)
+    } else if f.scope.has_direct_eval {
+        (envk::VAR, 1)
+    } else {
+        (envk::DECL, 0)
+    }
 }
 
 /// IsAnonymousFunctionDefinition.

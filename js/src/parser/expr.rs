@@ -462,6 +462,7 @@ impl<'a> Parser<'a> {
                     if let ExprKind::Ident(n, _) = &e.kind {
                         if &**n == "eval" {
                             self.ctx.has_direct_eval = true;
+                            self.last_eval_at = Some(start);
                         }
                     }
                     let args = self.parse_arguments()?;

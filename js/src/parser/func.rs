@@ -498,7 +498,9 @@ impl<'a> Parser<'a> {
         self.next()?; // =>
         self.enter()?;
         let flags = FnFlags { kind: FunctionKind::Arrow, super_prop: false, super_call: false, field_init: false };
-        let new_ctx = self.new_ctx(flags);
+        let mut new_ctx = self.new_ctx(flags);
+        // a direct eval in the parameters (parsed as the outer code's) is the arrow's too
+        new_ctx.has_direct_eval = self.last_eval_at.is_some_and(|at| at >= start);
         let outer = std::mem::replace(&mut self.ctx, new_ctx);
         let saved_cover = self.cover_err.take();
         self.push_scope(true);

@@ -110,6 +110,8 @@ pub struct Parser<'a> {
     pub(crate) assign_start: u32,
     /// The statement being parsed is a StatementListItem (labelled functions allowed).
     pub(crate) stmt_is_item: bool,
+    /// Where the latest direct `eval(` call starts (an arrow's parameters may hold one).
+    pub(crate) last_eval_at: Option<u32>,
 }
 
 /// The lowest usable address of the current thread's stack (Linux), if known.
@@ -185,6 +187,7 @@ impl<'a> Parser<'a> {
             no_in: false,
             assign_start: u32::MAX,
             stmt_is_item: false,
+            last_eval_at: None,
         }
     }
 
