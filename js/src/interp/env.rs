@@ -292,7 +292,9 @@ impl Vm {
                 Ok(())
             }
             Ref::Object { obj, key } => {
-                if strict && obj == self.global() && !self.has_property(obj, key)? {
+                // SetMutableBinding of an object record: a binding deleted since it was
+                // resolved is a ReferenceError in strict code
+                if strict && !self.has_property(obj, key)? {
                     let n = self.key_display(key);
                     return Err(self.throw_ref(&format!("{n} is not defined")));
                 }

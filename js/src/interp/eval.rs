@@ -30,6 +30,9 @@ pub enum Completion {
 enum LRef {
     Binding(Ref),
     Prop(Value, PropKey),
+    /// `base[v]` with an object `v` whose ToPropertyKey (observable) waits until GetValue
+    /// or PutValue, after ToObject(base).
+    PropValue(Value, Value),
     Super(Value, PropKey),
 }
 
@@ -778,6 +781,8 @@ impl Vm {
         match &e.kind {
             ExprKind::Function(f) | ExprKind::Arrow(f) => self.make_function(cx, f, Some(name), Value::UNDEFINED),
             ExprKind::Class(c) => self.eval_class(cx, c, Some(name)),
+            // NamedEvaluation passes through parentheses: `x = (function () {})`
+            ExprKind::Paren(inner) => self.eval_anonymous(cx, inner, name),
             _ => self.eval_expr(cx, e),
         }
     }
@@ -956,16 +961,20 @@ impl Vm {
         match &e.kind {
             ExprKind::Ident(n, c) => Ok(LRef::Binding(self.resolve_ident(&cx.ci, n, c)?)),
             ExprKind::Member { object, prop, .. } => {
+                // a null or undefined base fails in GetValue/PutValue, after the right side
                 let o = self.eval_expr(cx, object)?;
-                self.stack.push(o);
-                let k = self.member_key(cx, prop);
-                self.stack.pop();
-                let k = k?;
-                if o.is_nullish() {
-                    let kn = self.key_display(k);
-                    let what = if o.is_null() { "null" } else { "undefined" };
-                    return Err(self.throw_type(&format!("Cannot set properties of {what} (setting '{kn}')")));
+                if let MemberProp::Computed(pe) = prop {
+                    self.stack.push(o);
+                    let v = self.eval_expr(cx, pe);
+                    self.stack.pop();
+                    let v = v?;
+                    if v.is_obj() {
+                        return Ok(LRef::PropValue(o, v));
+                    }
+                    let k = self.to_property_key(v)?;
+                    return Ok(LRef::Prop(o, k));
                 }
+                let k = self.member_key(cx, prop)?;
                 Ok(LRef::Prop(o, k))
             }
             ExprKind::SuperMember(p) => {
@@ -991,6 +1000,27 @@ impl Vm {
                 self.stack.push(o);
                 self.stack.push(self.key_word_value(k));
             }
+            LRef::PropValue(o, v) => {
+                self.stack.push(o);
+                self.stack.push(v);
+            }
+        }
+    }
+
+    /// Completes a deferred `base[v]` reference: ToObject(base) is checked first, then the
+    /// key converted (once, so a compound assignment reuses it).
+    fn lref_resolve_key(&mut self, r: LRef, setting: bool) -> JsResult<LRef> {
+        match r {
+            LRef::PropValue(o, v) => {
+                if o.is_nullish() {
+                    let what = if o.is_null() { "null" } else { "undefined" };
+                    let doing = if setting { "set" } else { "read" };
+                    return Err(self.throw_type(&format!("Cannot {doing} properties of {what}")));
+                }
+                let k = self.to_property_key(v)?;
+                Ok(LRef::Prop(o, k))
+            }
+            r => Ok(r),
         }
     }
 
@@ -998,6 +1028,10 @@ impl Vm {
         match r {
             LRef::Binding(b) => self.get_ref(b),
             LRef::Prop(o, k) => self.get_v(o, k),
+            LRef::PropValue(..) => {
+                let r = self.lref_resolve_key(r, false)?;
+                self.lref_get(r)
+            }
             LRef::Super(this, k) => {
                 let base = self.super_base()?;
                 if !base.is_obj() {
@@ -1012,6 +1046,10 @@ impl Vm {
         match r {
             LRef::Binding(b) => self.put_ref(b, v, cx.strict),
             LRef::Prop(o, k) => self.put_value(o, k, v, cx.strict),
+            LRef::PropValue(..) => {
+                let r = self.lref_resolve_key(r, true)?;
+                self.lref_put(cx, r, v)
+            }
             LRef::Super(this, k) => {
                 let base = self.super_base()?;
                 let ok = if base.is_obj() { self.set(base, k, v, this)? } else { false };
@@ -1049,6 +1087,8 @@ impl Vm {
                 let base = self.stack.len();
                 self.push_lref(r);
                 let res = (|| {
+                    let r = self.lref_resolve_key(r, false)?;
+                    self.push_lref(r);
                     let old = self.lref_get(r)?;
                     let n = self.to_numeric(old)?;
                     let nv = if *op == UpdateOp::Inc { n + 1.0 } else { n - 1.0 };
@@ -1389,6 +1429,8 @@ impl Vm {
                 Ok(v)
             }
             AssignOp::Bin(b) => {
+                let r = self.lref_resolve_key(r, false)?;
+                self.push_lref(r);
                 let old = self.lref_get(r)?;
                 self.stack.push(old);
                 let rv = self.eval_expr(cx, value)?;
@@ -1399,6 +1441,8 @@ impl Vm {
                 Ok(v)
             }
             AssignOp::Logical(l) => {
+                let r = self.lref_resolve_key(r, false)?;
+                self.push_lref(r);
                 let old = self.lref_get(r)?;
                 let short = match l {
                     LogicalOp::And => !self.to_boolean(old),

@@ -889,7 +889,7 @@ pub fn is_anonymous_fn(e: &Expr) -> bool {
         ExprKind::Function(f) => f.name.is_none(),
         ExprKind::Arrow(_) => true,
         ExprKind::Class(c) => c.name.is_none(),
-        ExprKind::Paren(_) => false,
+        ExprKind::Paren(inner) => is_anonymous_fn(inner),
         _ => false,
     }
 }
