@@ -665,9 +665,8 @@ impl Vm {
                         if rest.is_some() {
                             used.push(kv);
                         }
-                        // evaluate the target reference before reading (assignment patterns)
-                        let sub = self.get_v(v, key)?;
-                        self.bind_elem(cx, &p.value, sub, env)?;
+                        // the target reference is evaluated before the read (assignment patterns)
+                        self.bind_elem_fetch(cx, &p.value, env, &mut |vm: &mut Vm| vm.get_v(v, key))?;
                     }
                     if let Some(r) = rest {
                         let o = self.new_object()?;
@@ -699,26 +698,39 @@ impl Vm {
                 let mut done = false;
                 let r = (|| {
                     for e in elems {
-                        let item = if done {
-                            Value::UNDEFINED
-                        } else {
-                            match self.iterator_step(iter, next) {
-                                Ok(Some(x)) => x,
+                        let mut step = |vm: &mut Vm| -> JsResult<Value> {
+                            if done {
+                                return Ok(Value::UNDEFINED);
+                            }
+                            match vm.iterator_step(iter, next) {
+                                Ok(Some(x)) => Ok(x),
                                 Ok(None) => {
                                     done = true;
-                                    Value::UNDEFINED
+                                    Ok(Value::UNDEFINED)
                                 }
                                 Err(t) => {
                                     done = true;
-                                    return Err(t);
+                                    Err(t)
                                 }
                             }
                         };
-                        if let Some(e) = e {
-                            self.bind_elem(cx, e, item, env)?;
+                        match e {
+                            Some(e) => self.bind_elem_fetch(cx, e, env, &mut step)?,
+                            None => {
+                                step(self)?;
+                            }
                         }
                     }
                     if let Some(r) = rest {
+                        // an assignment target's reference comes before the remaining steps
+                        let lref = match (&**r, env) {
+                            (Pattern::Expr(te), None) => {
+                                let lr = self.eval_lref(cx, te)?;
+                                self.push_lref(lr);
+                                Some(lr)
+                            }
+                            _ => None,
+                        };
                         let mut items = Vec::new();
                         let arr = self.new_array(&[])?;
                         self.stack.push(arr);
@@ -736,7 +748,10 @@ impl Vm {
                                 }
                             }
                         }
-                        self.bind_pattern(cx, r, arr, env)?;
+                        match lref {
+                            Some(lr) => self.lref_put(cx, lr, arr)?,
+                            None => self.bind_pattern(cx, r, arr, env)?,
+                        }
                     }
                     Ok(())
                 })();
@@ -755,6 +770,31 @@ impl Vm {
                 r
             }
         }
+    }
+
+    /// Binds one pattern element to the value `fetch` produces. An assignment target that
+    /// is a reference (`o.p`, `o[k]`) is evaluated before the fetch (IteratorDestructuring-
+    /// and KeyedDestructuringAssignmentEvaluation).
+    fn bind_elem_fetch(&mut self, cx: &Ctx, e: &PatElem, env: Option<Value>, fetch: &mut dyn FnMut(&mut Vm) -> JsResult<Value>) -> JsResult<()> {
+        if let (Pattern::Expr(te), None) = (&e.target, env) {
+            let lr = self.eval_lref(cx, te)?;
+            let base = self.stack.len();
+            self.push_lref(lr);
+            let r = (|| {
+                let mut v = fetch(self)?;
+                if v.is_undefined() {
+                    if let Some(init) = &e.init {
+                        v = self.eval_expr(cx, init)?;
+                    }
+                }
+                self.stack.push(v);
+                self.lref_put(cx, lr, v)
+            })();
+            self.stack.truncate(base);
+            return r;
+        }
+        let v = fetch(self)?;
+        self.bind_elem(cx, e, v, env)
     }
 
     fn bind_elem(&mut self, cx: &Ctx, e: &PatElem, mut v: Value, env: Option<Value>) -> JsResult<()> {
