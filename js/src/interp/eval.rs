@@ -33,7 +33,9 @@ enum LRef {
     /// `base[v]` with an object `v` whose ToPropertyKey (observable) waits until GetValue
     /// or PutValue, after ToObject(base).
     PropValue(Value, Value),
-    Super(Value, PropKey),
+    /// `super[k]`: this, the super base (fetched when the reference is made) and the key
+    /// (as a key word, or an object whose ToPropertyKey waits like `PropValue`'s).
+    Super(Value, Value, Value),
 }
 
 impl Vm {
@@ -1018,11 +1020,8 @@ impl Vm {
                 Ok(LRef::Prop(o, k))
             }
             ExprKind::SuperMember(p) => {
-                let this = self.this_value()?;
-                self.stack.push(this);
-                let k = self.member_key(cx, p);
-                self.stack.pop();
-                Ok(LRef::Super(this, k?))
+                let (this, base, kv) = self.super_reference(cx, p)?;
+                Ok(LRef::Super(this, base, kv))
             }
             ExprKind::Paren(inner) => self.eval_lref(cx, inner),
             _ => {
@@ -1036,9 +1035,14 @@ impl Vm {
     fn push_lref(&mut self, r: LRef) {
         match r {
             LRef::Binding(b) => self.push_ref(b),
-            LRef::Prop(o, k) | LRef::Super(o, k) => {
+            LRef::Prop(o, k) => {
                 self.stack.push(o);
                 self.stack.push(self.key_word_value(k));
+            }
+            LRef::Super(this, base, kv) => {
+                self.stack.push(this);
+                self.stack.push(base);
+                self.stack.push(kv);
             }
             LRef::PropValue(o, v) => {
                 self.stack.push(o);
@@ -1060,8 +1064,53 @@ impl Vm {
                 let k = self.to_property_key(v)?;
                 Ok(LRef::Prop(o, k))
             }
+            LRef::Super(this, base, kv) if kv.is_obj() => {
+                self.require_super_base(base)?;
+                let k = self.to_property_key(kv)?;
+                Ok(LRef::Super(this, base, self.key_word_value(k)))
+            }
             r => Ok(r),
         }
+    }
+
+    /// MakeSuperPropertyReference for `super.x` / `super[e]`: (this, the home object's
+    /// prototype, the key word or an unconverted object key).
+    fn super_reference(&mut self, cx: &Ctx, p: &MemberProp) -> JsResult<(Value, Value, Value)> {
+        let this = self.this_value()?;
+        self.stack.push(this);
+        let kv = match p {
+            MemberProp::Name(n) => self.atom_of(&cx.ci, n),
+            MemberProp::Computed(e) => match self.eval_expr(cx, e) {
+                Ok(v) if v.is_obj() => Ok(v),
+                Ok(v) => self.to_property_key(v).map(|k| self.key_word_value(k)),
+                Err(t) => Err(t),
+            },
+        };
+        let r = kv.and_then(|kv| {
+            self.stack.push(kv);
+            let b = self.super_base();
+            self.stack.pop();
+            b.map(|b| (this, b, kv))
+        });
+        self.stack.pop();
+        r
+    }
+
+    /// GetValue/PutValue's ToObject of a super reference's base.
+    fn require_super_base(&mut self, base: Value) -> JsResult<()> {
+        if base.is_nullish() {
+            let what = if base.is_null() { "null" } else { "undefined" };
+            return Err(self.throw_type(&format!("Cannot access properties of super: its base is {what}")));
+        }
+        Ok(())
+    }
+
+    /// [[Get]] through a super reference.
+    fn super_get(&mut self, this: Value, base: Value, kv: Value) -> JsResult<Value> {
+        self.require_super_base(base)?;
+        let k = if kv.is_obj() { self.to_property_key(kv)? } else { self.key_from_word_value(kv) };
+        let o = self.to_object(base)?;
+        self.get(o, k, this)
     }
 
     fn lref_get(&mut self, r: LRef) -> JsResult<Value> {
@@ -1072,13 +1121,7 @@ impl Vm {
                 let r = self.lref_resolve_key(r, false)?;
                 self.lref_get(r)
             }
-            LRef::Super(this, k) => {
-                let base = self.super_base()?;
-                if !base.is_obj() {
-                    return Ok(Value::UNDEFINED);
-                }
-                self.get(base, k, this)
-            }
+            LRef::Super(this, base, kv) => self.super_get(this, base, kv),
         }
     }
 
@@ -1090,9 +1133,12 @@ impl Vm {
                 let r = self.lref_resolve_key(r, true)?;
                 self.lref_put(cx, r, v)
             }
-            LRef::Super(this, k) => {
-                let base = self.super_base()?;
-                let ok = if base.is_obj() { self.set(base, k, v, this)? } else { false };
+            LRef::Super(..) => {
+                let LRef::Super(this, base, kv) = self.lref_resolve_key(r, true)? else { unreachable!() };
+                self.require_super_base(base)?;
+                let k = self.key_from_word_value(kv);
+                let o = self.to_object(base)?;
+                let ok = self.set(o, k, v, this)?;
                 if !ok && cx.strict {
                     return Err(self.throw_type("Cannot assign to read only property of super"));
                 }
@@ -1214,18 +1260,13 @@ impl Vm {
                 r
             }
             ExprKind::SuperMember(p) => {
-                let this = self.this_value()?;
                 let base = self.stack.len();
-                self.stack.push(this);
                 let r = (|| {
-                    let k = self.member_key(cx, p)?;
-                    let kv = self.key_word_value(k);
+                    let (this, sb, kv) = self.super_reference(cx, p)?;
+                    self.stack.push(this);
+                    self.stack.push(sb);
                     self.stack.push(kv);
-                    let sb = self.super_base()?;
-                    if !sb.is_obj() {
-                        return Ok(Value::UNDEFINED);
-                    }
-                    self.get(sb, k, this)
+                    self.super_get(this, sb, kv)
                 })();
                 self.stack.truncate(base);
                 r
@@ -1540,13 +1581,13 @@ impl Vm {
                     (f, o)
                 }
                 ExprKind::SuperMember(p) => {
-                    let this = self.this_value()?;
+                    let (this, sb, kv) = self.super_reference(cx, p)?;
                     self.stack.push(this);
-                    let k = self.member_key(cx, p)?;
-                    let sb = self.super_base()?;
-                    let f = if sb.is_obj() { self.get(sb, k, this)? } else { Value::UNDEFINED };
-                    self.stack.pop();
-                    (f, this)
+                    self.stack.push(sb);
+                    self.stack.push(kv);
+                    let f = self.super_get(this, sb, kv);
+                    self.stack.truncate(self.stack.len() - 3);
+                    (f?, this)
                 }
                 ExprKind::Ident(n, _) => {
                     let a = self.atom_of(&cx.ci, n)?;
