@@ -35,6 +35,8 @@ pub mod bind {
 }
 
 pub const FUNC_RESERVED: usize = 4;
+/// Header bit (the cell header's spare field) of a class field initializer's environment.
+const FIELD_INIT_ENV: u64 = 1 << 16;
 pub const F_THIS: usize = 0;
 pub const F_CALLEE: usize = 1;
 pub const F_NEW_TARGET: usize = 2;
@@ -88,6 +90,17 @@ impl Vm {
         let mut items: Vec<Value> = binds.iter().map(|b| b.0).collect();
         items.extend(binds.iter().map(|b| Value::int(b.1)));
         self.new_list(&items)
+    }
+
+    /// Marks a function environment made for a class field initializer (a direct eval in it
+    /// must not mention `arguments`), in its header's spare bits.
+    pub fn mark_field_init_env(&mut self, env: Value) {
+        let h = self.hdr(env.off());
+        self.heap.write(ken::PPtr::<u64>::from_offset(env.off()), h | FIELD_INIT_ENV);
+    }
+
+    pub fn is_field_init_env(&self, env: Value) -> bool {
+        self.hdr(env.off()) & FIELD_INIT_ENV != 0
     }
 
     /// The slot of `env` holding the object of sloppy-eval variables, if it is a var scope

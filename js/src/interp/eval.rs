@@ -1836,6 +1836,9 @@ impl Vm {
             if callee.is_obj() && self.class_of(callee) == class::CLOSURE && self.slot(callee, super::function::S_HOME).is_obj() {
                 flags |= super::codeflag::SUPER_PROPERTY;
             }
+            if self.is_field_init_env(fe) {
+                flags |= super::codeflag::FIELD_INIT;
+            }
         }
         self.eval_code(&text, flags, false)
     }

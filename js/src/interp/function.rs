@@ -676,6 +676,7 @@ impl Vm {
     /// Evaluates a field initializer as if it were a method body of `home` with `this`.
     fn eval_field_init(&mut self, cx: &Ctx, e: &Expr, this: Value, callee: Value, _home: Value) -> JsResult<Value> {
         let env = self.new_env(envk::FUNC, self.env, Value::UNDEFINED, FUNC_RESERVED)?;
+        self.mark_field_init_env(env);
         self.set_env_slot(env, F_THIS, this);
         self.set_env_slot(env, F_CALLEE, callee);
         self.set_env_slot(env, F_NEW_TARGET, Value::UNDEFINED);
