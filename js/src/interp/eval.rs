@@ -143,7 +143,13 @@ impl Vm {
                 self.exec_var(cx, d)?;
                 Ok(Completion::Normal)
             }
-            StmtKind::Function(_) | StmtKind::Empty | StmtKind::Debugger => Ok(Completion::Normal),
+            StmtKind::Function(f) => {
+                if cx.ci.annexb.decls.contains(&f.span.start) {
+                    self.annexb_copy(cx, f)?;
+                }
+                Ok(Completion::Normal)
+            }
+            StmtKind::Empty | StmtKind::Debugger => Ok(Completion::Normal),
             StmtKind::Class(c) => {
                 let f = self.eval_class(cx, c, None)?;
                 let a = self.atom_of(&cx.ci, c.name.as_ref().unwrap())?;
@@ -155,12 +161,12 @@ impl Vm {
             StmtKind::If(c, a, b) => {
                 let t = self.eval_expr(cx, c)?;
                 self.cv = Value::UNDEFINED;
-                if self.to_boolean(t) {
-                    self.exec_stmt(cx, a, &[])
-                } else if let Some(b) = b {
-                    self.exec_stmt(cx, b, &[])
-                } else {
-                    Ok(Completion::Normal)
+                let branch = if self.to_boolean(t) { Some(&**a) } else { b.as_deref() };
+                match branch {
+                    // B.3.4: `if (x) function f() {}` is `if (x) { function f() {} }`
+                    Some(s) if matches!(s.kind, StmtKind::Function(_)) => self.exec_block(cx, std::slice::from_ref(s)),
+                    Some(s) => self.exec_stmt(cx, s, &[]),
+                    None => Ok(Completion::Normal),
                 }
             }
             StmtKind::While(c, body) => {
@@ -1915,6 +1921,17 @@ impl Vm {
                         }
                     }
                 }
+                // B.3.3.3: block-level functions also get a var, when nothing conflicts
+                for n in ci.annexb.vars.get(&super::annexb::PROGRAM).into_iter().flatten() {
+                    let a = self.atom_of(&ci, n)?;
+                    if fn_atoms.contains(&a) || var_atoms.contains(&a) || self.check_eval_var_conflicts(target, &[a]).is_err() {
+                        self.exception = Value::UNDEFINED;
+                        continue;
+                    }
+                    if !global || self.can_declare_global_var(a) {
+                        var_atoms.push(a);
+                    }
+                }
                 if !lex.is_empty() {
                     let l = self.block_env(&cx, (prog as *const _ as usize, 6), &lex)?;
                     self.env = l;
@@ -1995,6 +2012,41 @@ impl Vm {
                 break;
             }
             env = self.env_parent(env);
+        }
+        Ok(())
+    }
+
+    /// B.3.3: evaluating a block-level function declaration of sloppy code copies the
+    /// block's binding to the var binding of the same name (when that one is not lexical).
+    fn annexb_copy(&mut self, cx: &Ctx, f: &Rc<Function>) -> JsResult<()> {
+        let a = self.atom_of(&cx.ci, f.name.as_ref().unwrap())?;
+        let Some((word, _)) = self.find_binding(self.env, a) else { return Ok(()) };
+        let v = self.word(self.env.off(), word);
+        let target = self.var_scope_env();
+        let k = PropKey::Key(a);
+        match self.env_kind(target) {
+            envk::GLOBAL => {
+                let table = self.env_slot(target, 0);
+                if !self.has_own(table, k) {
+                    let g = self.global();
+                    self.put_value(g, k, v, false)?;
+                }
+            }
+            _ => match self.find_binding(target, a) {
+                Some((w, fl)) => {
+                    if fl & bind::LEXICAL == 0 {
+                        self.set_word(target.off(), w, v);
+                    }
+                }
+                None => {
+                    if let Some(slot) = self.eval_vars_slot(target) {
+                        let ev = self.env_slot(target, slot);
+                        if ev.is_obj() && self.has_own(ev, k) {
+                            self.set(ev, k, v, ev)?;
+                        }
+                    }
+                }
+            },
         }
         Ok(())
     }
@@ -2115,6 +2167,13 @@ impl Vm {
                     return Err(self.throw_type(&format!("Cannot declare global variable '{v}'")));
                 }
                 var_atoms.push(a);
+            }
+            // B.3.3.2: block-level functions also get a global var, when nothing conflicts
+            for n in ci.annexb.vars.get(&super::annexb::PROGRAM).into_iter().flatten() {
+                let a = self.atom_of(&ci, n)?;
+                if !fn_atoms.contains(&a) && !var_atoms.contains(&a) && !self.has_own(table, PropKey::Key(a)) && self.can_declare_global_var(a) {
+                    var_atoms.push(a);
+                }
             }
             for (n, k) in &lex {
                 let a = self.atom_of(&ci, n)?;

@@ -323,7 +323,7 @@ impl Vm {
         if split {
             leading = binds.len() as u64;
             let mut body: Vec<(Value, u64)> = Vec::new();
-            for v in &func.scope.var_names {
+            for v in func.scope.var_names.iter().chain(cx.ci.annexb.vars.get(&func.span.start).into_iter().flatten()) {
                 push(self, v, bind::MUTABLE, &mut body)?;
             }
             for (n, k) in &func.scope.lexical_names {
@@ -332,7 +332,7 @@ impl Vm {
             let bl = self.new_names(&body)?;
             cx.ci.descs.borrow_mut().insert((func.span.start, 2u8), bl);
         } else {
-            for v in &func.scope.var_names {
+            for v in func.scope.var_names.iter().chain(cx.ci.annexb.vars.get(&func.span.start).into_iter().flatten()) {
                 push(self, v, bind::MUTABLE, &mut binds)?;
             }
             leading = binds.len() as u64;
@@ -441,7 +441,7 @@ impl Vm {
             // the body's var scope: a var named like a parameter starts with its value
             let names = cx.ci.descs.borrow().get(&(func.span.start, 2u8)).copied().unwrap_or(Value::UNDEFINED);
             let venv = self.new_env(envk::VAR, env, names, 1)?;
-            for v in &func.scope.var_names {
+            for v in func.scope.var_names.iter().chain(cx.ci.annexb.vars.get(&func.span.start).into_iter().flatten()) {
                 let a = self.atom_of(&cx.ci, v)?;
                 let pv = match self.find_binding(env, a) {
                     Some((word, _)) => self.word(env.off(), word),
@@ -456,7 +456,7 @@ impl Vm {
             return self.run_body(cx, func, venv, true);
         }
         // vars start undefined (unless they are also parameters)
-        for v in &func.scope.var_names {
+        for v in func.scope.var_names.iter().chain(cx.ci.annexb.vars.get(&func.span.start).into_iter().flatten()) {
             let a = self.atom_of(&cx.ci, v)?;
             if let Some((word, _)) = self.find_binding(env, a) {
                 if self.word(env.off(), word).is_empty() {

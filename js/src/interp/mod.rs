@@ -3,6 +3,7 @@
 //! finds a function's syntax tree by the start of its span.
 
 pub mod access;
+pub mod annexb;
 pub mod env;
 pub mod eval;
 pub mod function;
@@ -42,6 +43,8 @@ pub struct CodeInfo {
     /// Blocks: their names LIST (undefined when they declare nothing) and whether they hoist
     /// function declarations, by the address of their statement list.
     pub blocks: RefCell<HashMap<usize, (Value, bool)>>,
+    /// Annex B.3.3 block-level functions that are also var-scoped.
+    pub annexb: annexb::AnnexB,
 }
 
 pub fn parse_options(flags: u64) -> ParseOptions {
@@ -61,6 +64,7 @@ impl CodeInfo {
             descs: RefCell::new(HashMap::new()),
             scopes: RefCell::new(HashMap::new()),
             blocks: RefCell::new(HashMap::new()),
+            annexb: annexb::AnnexB::default(),
         };
         let mut w = Walker { funcs: HashMap::new(), classes: HashMap::new() };
         for s in &ci.program.body {
@@ -68,6 +72,7 @@ impl CodeInfo {
         }
         ci.funcs = w.funcs;
         ci.classes = w.classes;
+        ci.annexb = annexb::AnnexB::analyse(&ci.program, &ci.funcs);
         ci
     }
 }
