@@ -1139,8 +1139,14 @@ impl Vm {
                 let r = self.lref_resolve_key(r, true)?;
                 self.lref_put(cx, r, v)
             }
-            LRef::Super(..) => {
-                let LRef::Super(this, base, kv) = self.lref_resolve_key(r, true)? else { unreachable!() };
+            LRef::Super(this, base, kv) => {
+                let kv = if kv.is_obj() {
+                    self.require_super_base(base)?;
+                    let k = self.to_property_key(kv)?;
+                    self.key_word_value(k)
+                } else {
+                    kv
+                };
                 self.require_super_base(base)?;
                 let k = self.key_from_word_value(kv);
                 let o = self.to_object(base)?;
@@ -1572,6 +1578,11 @@ impl Vm {
 
     fn eval_call(&mut self, cx: &Ctx, callee: &Expr, args: &[Expr], optional: bool) -> JsResult<Value> {
         let base = self.stack.len();
+        // parentheses keep the reference: `(o.m)()` passes `this`, `(eval)(s)` is direct
+        let mut callee = callee;
+        while let ExprKind::Paren(inner) = &callee.kind {
+            callee = inner;
+        }
         let r = (|| {
             // the callee and its `this`
             let (f, this) = match &callee.kind {
@@ -1585,6 +1596,25 @@ impl Vm {
                     let f = self.get_v(o, k)?;
                     self.stack.pop();
                     (f, o)
+                }
+                // `(a?.b)()`: a short-circuited chain gives undefined, otherwise a's `this`
+                ExprKind::OptionalChain(chain) if matches!(chain.kind, ExprKind::Member { .. }) => {
+                    let r = (|| {
+                        let ExprKind::Member { object, prop, optional: opt_m } = &chain.kind else { return Ok((self.eval_expr(cx, chain)?, Value::UNDEFINED)) };
+                        let o = self.eval_expr(cx, object)?;
+                        if *opt_m && o.is_nullish() {
+                            return Err(Throw::ShortCircuit);
+                        }
+                        self.stack.push(o);
+                        let k = self.member_key(cx, prop)?;
+                        let f = self.get_v(o, k)?;
+                        self.stack.pop();
+                        Ok((f, o))
+                    })();
+                    match r {
+                        Err(Throw::ShortCircuit) => (Value::UNDEFINED, Value::UNDEFINED),
+                        r => r?,
+                    }
                 }
                 ExprKind::SuperMember(p) => {
                     let (this, sb, kv) = self.super_reference(cx, p)?;
@@ -1604,7 +1634,7 @@ impl Vm {
                         _ => Value::UNDEFINED,
                     };
                     // direct eval
-                    if &**n == "eval" && f == self.i(I::Eval) {
+                    if &**n == "eval" && !optional && f == self.i(I::Eval) {
                         self.stack.push(f);
                         let argc = self.eval_args(cx, args)?;
                         let first = if argc > 0 { self.stack[base + 1] } else { Value::UNDEFINED };

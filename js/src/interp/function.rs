@@ -596,15 +596,18 @@ impl Vm {
         let len = c.constructor.as_ref().map(|k| expected_args(k)).unwrap_or(0);
         let lk = self.key_atom(A::length);
         self.put(f, lk, Value::num(len as f64), attr::C)?;
+        // SetFunctionName before the members, so a static `name` member replaces it
+        let nm = match (name, binding) {
+            (Some(n), _) => n,
+            (None, Some(b)) => b,
+            _ => self.a(A::empty),
+        };
+        let nk = self.key_atom(A::name);
+        self.put(f, nk, nm, attr::C)?;
         let pk = self.key_atom(A::prototype);
         self.put(f, pk, proto, 0)?;
         let ck = self.key_atom(A::constructor);
         self.put(proto, ck, f, attr::WC)?;
-        let nm = match (name, binding) {
-            (Some(n), _) => Some(n),
-            (None, Some(b)) => Some(b),
-            _ => None,
-        };
         // methods, accessors, and field keys in order
         let mut field_keys: Vec<Value> = Vec::new();
         let mut static_fields: Vec<(Value, usize)> = Vec::new();
@@ -642,18 +645,6 @@ impl Vm {
         if !field_keys.is_empty() {
             let l = self.new_list(&field_keys)?;
             self.set_slot(f, S_FIELDS, l);
-        }
-        if let Some(n) = nm {
-            let nk = self.key_atom(A::name);
-            if !self.has_own(f, nk) {
-                self.put(f, nk, n, attr::C)?;
-            }
-        } else {
-            let nk = self.key_atom(A::name);
-            if !self.has_own(f, nk) {
-                let e = self.a(A::empty);
-                self.put(f, nk, e, attr::C)?;
-            }
         }
         if let Some(b) = binding {
             let env = self.env;
