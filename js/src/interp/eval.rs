@@ -569,6 +569,8 @@ impl Vm {
             self.stack.push(saved_exc);
             self.stack.push(saved_ret);
             self.stack.push(saved_cv);
+            // an abrupt finally carries its own completion value (UpdateEmpty(F, undefined))
+            self.cv = Value::UNDEFINED;
             let fr = self.exec_block(cx, f);
             self.stack.truncate(base);
             match fr? {
