@@ -174,6 +174,10 @@ impl<'a> Parser<'a> {
                 if self.strict() && (&**n == "eval" || &**n == "arguments") {
                     return Err(self.err(inner.span.start, "Unexpected eval or arguments in strict mode"));
                 }
+                if matches!(e.kind, ExprKind::Paren(_)) {
+                    // `(f) = function () {}` is no NamedEvaluation: keep the parentheses
+                    return Ok(Pattern::Expr(Box::new(e)));
+                }
                 Ok(Pattern::Ident(n.clone(), inner.span))
             }
             ExprKind::Member { optional: false, .. } | ExprKind::SuperMember(_) => {
