@@ -133,6 +133,11 @@ fn eval_var_conflicting_with_a_lexical_binding_is_a_syntax_error() {
         ("function f(a = eval('var a = 1')) {} try { f() } catch (e) { e.name }", "SyntaxError"),
         ("function f(p = eval('var arguments')) {} try { f() } catch (e) { e.name }", "SyntaxError"),
         ("var g = (p = eval('var arguments = \"param\"')) => arguments; g() + ',' + typeof arguments", "param,undefined"),
+        ("function f(a = eval('function a() {}')) {} try { f() } catch (e) { e.name }", "SyntaxError"),
+        // functions an eval declares in a function are deletable too
+        ("function f() { eval('function evalFn() {}'); var t = typeof evalFn; return t + ',' + delete evalFn + ',' + typeof evalFn } f()", "function,true,undefined"),
+        // an eval var declared inside `with` goes to the function, not the object
+        ("function f() { var o = {}; with (o) { eval('var w = 1') } return 'w' in o ? 'object' : typeof w } f()", "number"),
     ]);
 }
 
