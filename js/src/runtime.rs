@@ -43,7 +43,7 @@ impl InterruptHandle {
 }
 
 pub struct Runtime {
-    vm: Vm,
+    pub(crate) vm: Vm,
     /// A throwaway state directory, removed on drop.
     scratch: Option<PathBuf>,
 }
@@ -100,7 +100,7 @@ impl Runtime {
         self.vm.gc_stress = on;
     }
 
-    fn uncaught(&mut self, t: Throw) -> Uncaught {
+    pub(crate) fn uncaught(&mut self, t: Throw) -> Uncaught {
         match t {
             Throw::Exception => {
                 let v = self.vm.exception;
@@ -136,9 +136,34 @@ impl Runtime {
     /// the shell's printed form (None for `undefined`); on an uncaught exception, an interrupt or
     /// a failed commit, the turn is rolled back.
     pub fn eval_turn(&mut self, source: &str) -> Result<Option<String>, Uncaught> {
-        let r = self.evaluate(source, false);
+        self.turn_with(true, |rt| rt.evaluate(source, false))
+    }
+
+    /// Calls `f(...args)` (this = undefined) as one turn, through the same commit, rollback
+    /// and output-commit path as `eval_turn`. The result is not shown.
+    pub fn call_turn(&mut self, f: Value, args: &[Value]) -> Result<Option<String>, Uncaught> {
+        self.turn_with(false, |rt| rt.call_value(f, args))
+    }
+
+    /// A call outside any turn bookkeeping (the body of a host turn).
+    pub(crate) fn call_value(&mut self, f: Value, args: &[Value]) -> Result<Value, Uncaught> {
+        self.vm.interrupt.store(false, Ordering::SeqCst);
+        let r = self.vm.call(f, Value::UNDEFINED, args);
+        self.vm.stack.clear();
+        self.vm.env_stack.clear();
+        self.vm.frames.clear();
+        self.vm.depth = 0;
+        r.map_err(|t| self.uncaught(t))
+    }
+
+    /// The one path of every turn (a REPL input, a script, a timer, a message): run `body`,
+    /// show its result if asked, then commit; on any failure roll back (the turn never
+    /// happened) and drop its held-back output. In an ephemeral runtime nothing is committed
+    /// or rolled back.
+    pub(crate) fn turn_with(&mut self, show: bool, body: impl FnOnce(&mut Runtime) -> Result<Value, Uncaught>) -> Result<Option<String>, Uncaught> {
+        let r = body(self);
         let shown = match r {
-            Ok(v) if v.is_undefined() => Ok(None),
+            Ok(v) if v.is_undefined() || !show => Ok(None),
             Ok(v) => {
                 self.vm.stack.push(v);
                 let s = crate::display::repl_result(&mut self.vm, v);
@@ -156,8 +181,6 @@ impl Runtime {
                         self.take_output();
                         return Err(Uncaught { name: "Error".into(), message: format!("the turn could not be committed: {e}") });
                     }
-                    let t = self.vm.realm().turns;
-                    let _ = t;
                 }
                 Ok(s)
             }
@@ -170,6 +193,11 @@ impl Runtime {
                 Err(e)
             }
         }
+    }
+
+    /// Whether turns are committed (false for an ephemeral runtime).
+    pub fn is_persistent(&self) -> bool {
+        self.scratch.is_none()
     }
 
     /// Output of `print`/`console.log` held back until the turn committed.
