@@ -1,13 +1,14 @@
 //! Host turns: the runtime's side of the event loop. A timer firing, a message delivery and a
-//! batch of acknowledgements are each one turn through `Runtime::turn_with`, the path REPL
-//! inputs take (commit on success, rollback on failure, output held back until the commit).
+//! batch of acknowledgements are each one turn through `Runtime::run_body` and
+//! `Runtime::finish_turn`, the path REPL inputs take (commit on success, rollback on failure,
+//! output held back until the commit).
 //! The state they work on is the heap's host object (see `builtins::host`); the transport
 //! (UDP, datagrams, retransmission) is the embedder's.
 
 use crate::builtins::host::{self as h, get, get_num, host_part};
 use crate::runtime::{Runtime, Uncaught};
 use crate::vm::object::{attr, class, PropKey};
-use crate::vm::{Value, I};
+use crate::vm::{JsResult, Throw, Value, Vm, I};
 
 /// One peer's unacknowledged messages: sequence numbers `head .. next`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,10 +30,6 @@ pub enum Delivery {
     /// one is defined); acknowledge `ack`. `result` is the turn's uncaught exception, if any:
     /// the message still counts as delivered (its bookkeeping committed in a turn of its own).
     Delivered { ack: u64, result: Result<(), Uncaught> },
-}
-
-fn not_json() -> Uncaught {
-    Uncaught { name: String::new(), message: "the payload is not JSON".into() }
 }
 
 impl Runtime {
@@ -90,49 +87,23 @@ impl Runtime {
         if due > now {
             return None;
         }
-        let r = self.turn_with(false, |rt| {
-            let (f, args) = rt.advance_timer(id, now);
-            rt.call_value(f, &args)
+        let r = self.run_body(|vm| {
+            let (f, args) = advance_timer(vm, id, now);
+            vm.call(f, Value::UNDEFINED, &args)
         });
-        Some(match r {
+        Some(match self.finish_turn(r) {
             Ok(_) => Ok(()),
             Err(e) => {
                 if self.is_persistent() {
-                    let _ = self.turn_with(false, |rt| {
-                        rt.advance_timer(id, now);
+                    let r = self.run_body(|vm| {
+                        advance_timer(vm, id, now);
                         Ok(Value::UNDEFINED)
                     });
+                    let _ = self.finish_turn(r);
                 }
                 Err(e)
             }
         })
-    }
-
-    /// Removes or reschedules timer `id`; returns its callback and arguments.
-    fn advance_timer(&mut self, id: u32, now: f64) -> (Value, Vec<Value>) {
-        let vm = &mut self.vm;
-        let timers = host_part(vm, "timers");
-        let Some(rec) = vm.get_own(timers, PropKey::Index(id)).map(|p| p.value) else {
-            return (Value::UNDEFINED, Vec::new());
-        };
-        let f = get(vm, rec, "fn");
-        let args = get(vm, rec, "args");
-        let period = get_num(vm, rec, "period");
-        if period < 0.0 {
-            vm.delete_own(timers, PropKey::Index(id));
-        } else {
-            let due = get_num(vm, rec, "due");
-            // an interval keeps its period; after a long stop it fires once, not once per
-            // missed period
-            let mut next = due + period;
-            if next <= now {
-                next = now + period;
-            }
-            let _ = vm.put_str(rec, "due", Value::num(next), attr::WEC);
-        }
-        let n = if args.is_obj() { vm.array_len(args) } else { 0 };
-        let argv = (0..n).map(|i| vm.get_own(args, PropKey::Index(i)).map(|p| p.value).unwrap_or(Value::UNDEFINED)).collect();
-        (f, argv)
     }
 
     /// The peers with unacknowledged messages.
@@ -188,15 +159,15 @@ impl Runtime {
         if useful.is_empty() {
             return Ok(());
         }
-        self.turn_with(false, |rt| {
-            let out = host_part(&mut rt.vm, "out");
+        let r = self.run_body(|vm| {
+            let out = host_part(vm, "out");
             for (addr, seq) in &useful {
-                let rec = get(&mut rt.vm, out, addr);
-                h::queue_drop_through(&mut rt.vm, rec, *seq).map_err(|t| rt.uncaught(t))?;
+                let rec = get(vm, out, addr);
+                h::queue_drop_through(vm, rec, *seq)?;
             }
             Ok(Value::UNDEFINED)
-        })
-        .map(|_| ())
+        });
+        self.finish_turn(r).map(|_| ())
     }
 
     /// Messages that arrived while no `receive` was defined.
@@ -206,13 +177,6 @@ impl Runtime {
             return 0;
         }
         (get_num(&mut self.vm, inbox, "next") - get_num(&mut self.vm, inbox, "head")) as u64
-    }
-
-    /// The global `receive`, if it is a function (read without running any code).
-    fn receive_fn(&mut self) -> Option<Value> {
-        let g = self.vm.global();
-        let f = get(&mut self.vm, g, "receive");
-        self.vm.is_callable(f).then_some(f)
     }
 
     /// Delivers message `seq` of `from` (session `session`) exactly once: the turn that runs
@@ -236,36 +200,38 @@ impl Runtime {
         let Ok(text) = std::str::from_utf8(payload) else { return Delivery::Dropped("the payload is not UTF-8") };
         let units: Vec<u16> = text.encode_utf16().collect();
         let mut bad_payload = false;
-        let r = self.turn_with(false, |rt| {
-            let value = match h::decode(&mut rt.vm, &units) {
+        let r = self.run_body(|vm| {
+            let value = match h::decode(vm, &units) {
                 None => {
                     bad_payload = true;
-                    return Err(not_json());
+                    return Err(Throw::Exception);
                 }
-                Some(Err(t)) => return Err(rt.uncaught(t)),
-                Some(Ok(v)) => v,
+                Some(r) => r?,
             };
-            rt.vm.stack.push(value);
-            rt.record_delivered(from, session, seq)?;
-            let from_v = rt.vm.str_from(from).map_err(|t| rt.uncaught(t))?;
-            match rt.receive_fn() {
-                Some(f) => rt.call_value(f, &[from_v, value]),
-                None => {
-                    rt.vm.stack.push(from_v);
-                    let r = rt.file_in_inbox(from_v, value);
-                    rt.vm.stack.clear();
-                    r.map(|_| Value::UNDEFINED)
-                }
+            vm.stack.push(value);
+            record_delivered(vm, from, session, seq)?;
+            let from_v = vm.str_from(from)?;
+            vm.stack.push(from_v);
+            match receive_fn(vm) {
+                Some(f) => vm.call(f, Value::UNDEFINED, &[from_v, value]),
+                None => file_in_inbox(vm, from_v, value).map(|_| Value::UNDEFINED),
             }
         });
+        let r = self.finish_turn(r);
         if bad_payload {
             return Delivery::Dropped("the payload is not JSON");
         }
         let result = match r {
             Ok(_) => Ok(()),
             Err(e) => {
+                // receive() threw (or was interrupted): the message counts as delivered, and
+                // its bookkeeping alone is committed; if even that cannot commit (disk full),
+                // there is no acknowledgement and the sender tries again later
                 if self.is_persistent() {
-                    let _ = self.turn_with(false, |rt| rt.record_delivered(from, session, seq).map(|_| Value::UNDEFINED));
+                    let r = self.run_body(|vm| record_delivered(vm, from, session, seq).map(|_| Value::UNDEFINED));
+                    if self.finish_turn(r).is_err() {
+                        return Delivery::Dropped("the delivery could not be committed");
+                    }
                 }
                 Err(e)
             }
@@ -285,63 +251,26 @@ impl Runtime {
         Some((s, get_num(&mut self.vm, rec, "last") as u64))
     }
 
-    fn record_delivered(&mut self, from: &str, session: u64, seq: u64) -> Result<(), Uncaught> {
-        let r = (|| {
-            let vm = &mut self.vm;
-            let inn = host_part(vm, "in");
-            let mut rec = get(vm, inn, from);
-            if !rec.is_obj() {
-                rec = vm.new_object_with(class::ORDINARY, Value::NULL, 0)?;
-                vm.put_str(inn, from, rec, attr::WEC)?;
-            }
-            let s = vm.str_from(&format!("{session:016x}"))?;
-            vm.put_str(rec, "session", s, attr::WEC)?;
-            vm.put_str(rec, "last", Value::num(seq as f64), attr::WEC)
-        })();
-        r.map_err(|t| self.uncaught(t))
-    }
-
-    fn file_in_inbox(&mut self, from: Value, value: Value) -> Result<(), Uncaught> {
-        let r = (|| {
-            let vm = &mut self.vm;
-            let e = vm.new_object_with(class::ORDINARY, Value::NULL, 0)?;
-            vm.put_str(e, "from", from, attr::WEC)?;
-            vm.put_str(e, "value", value, attr::WEC)?;
-            let inbox = host_part(vm, "inbox");
-            h::queue_push(vm, inbox, e).map(|_| ())
-        })();
-        r.map_err(|t| self.uncaught(t))
-    }
-
     /// Runs the oldest message of the inbox through `receive`, once one is defined, as one
     /// turn (the message leaves the inbox in that turn). None: nothing to do.
     pub fn deliver_inbox(&mut self) -> Option<Result<(), Uncaught>> {
         if self.inbox_len() == 0 {
             return None;
         }
-        let f = self.receive_fn()?;
-        let take = |rt: &mut Runtime| -> (Value, Value) {
-            let inbox = host_part(&mut rt.vm, "inbox");
-            let head = get_num(&mut rt.vm, inbox, "head") as u64;
-            let e = h::queue_get(&mut rt.vm, inbox, head);
-            let _ = h::queue_drop_through(&mut rt.vm, inbox, head);
-            if !e.is_obj() {
-                return (Value::UNDEFINED, Value::UNDEFINED);
-            }
-            (get(&mut rt.vm, e, "from"), get(&mut rt.vm, e, "value"))
-        };
-        let r = self.turn_with(false, |rt| {
-            let (from, value) = take(rt);
-            rt.call_value(f, &[from, value])
+        let f = receive_fn(&mut self.vm)?;
+        let r = self.run_body(|vm| {
+            let (from, value) = take_from_inbox(vm);
+            vm.call(f, Value::UNDEFINED, &[from, value])
         });
-        Some(match r {
+        Some(match self.finish_turn(r) {
             Ok(_) => Ok(()),
             Err(e) => {
                 if self.is_persistent() {
-                    let _ = self.turn_with(false, |rt| {
-                        take(rt);
+                    let r = self.run_body(|vm| {
+                        take_from_inbox(vm);
                         Ok(Value::UNDEFINED)
                     });
+                    let _ = self.finish_turn(r);
                 }
                 Err(e)
             }
@@ -352,4 +281,71 @@ impl Runtime {
     pub fn has_host_state(&self) -> bool {
         self.vm.i(I::Host).is_obj()
     }
+}
+
+/// Removes or reschedules timer `id`; returns its callback and arguments.
+fn advance_timer(vm: &mut Vm, id: u32, now: f64) -> (Value, Vec<Value>) {
+    let timers = host_part(vm, "timers");
+    let Some(rec) = vm.get_own(timers, PropKey::Index(id)).map(|p| p.value) else {
+        return (Value::UNDEFINED, Vec::new());
+    };
+    let f = get(vm, rec, "fn");
+    let args = get(vm, rec, "args");
+    let period = get_num(vm, rec, "period");
+    if period < 0.0 {
+        vm.delete_own(timers, PropKey::Index(id));
+    } else {
+        let due = get_num(vm, rec, "due");
+        // an interval keeps its period; after a long stop it fires once, not once per
+        // missed period
+        let mut next = due + period;
+        if next <= now {
+            next = now + period;
+        }
+        let _ = vm.put_str(rec, "due", Value::num(next), attr::WEC);
+    }
+    let n = if args.is_obj() { vm.array_len(args) } else { 0 };
+    let argv = (0..n).map(|i| vm.get_own(args, PropKey::Index(i)).map(|p| p.value).unwrap_or(Value::UNDEFINED)).collect();
+    (f, argv)
+}
+
+/// The global `receive`, if it is a function (read without running any code).
+fn receive_fn(vm: &mut Vm) -> Option<Value> {
+    let g = vm.global();
+    let f = get(vm, g, "receive");
+    vm.is_callable(f).then_some(f)
+}
+
+/// Records `seq` as the last message of `from` (session `session`) delivered.
+fn record_delivered(vm: &mut Vm, from: &str, session: u64, seq: u64) -> JsResult<()> {
+    let inn = host_part(vm, "in");
+    let mut rec = get(vm, inn, from);
+    if !rec.is_obj() {
+        rec = vm.new_object_with(class::ORDINARY, Value::NULL, 0)?;
+        vm.put_str(inn, from, rec, attr::WEC)?;
+    }
+    let s = vm.str_from(&format!("{session:016x}"))?;
+    vm.put_str(rec, "session", s, attr::WEC)?;
+    vm.put_str(rec, "last", Value::num(seq as f64), attr::WEC)
+}
+
+/// Files a message for a `receive` defined later (`from` and `value` are rooted by the caller).
+fn file_in_inbox(vm: &mut Vm, from: Value, value: Value) -> JsResult<()> {
+    let e = vm.new_object_with(class::ORDINARY, Value::NULL, 0)?;
+    vm.put_str(e, "from", from, attr::WEC)?;
+    vm.put_str(e, "value", value, attr::WEC)?;
+    let inbox = host_part(vm, "inbox");
+    h::queue_push(vm, inbox, e).map(|_| ())
+}
+
+/// Takes the oldest inbox message out: (from, value).
+fn take_from_inbox(vm: &mut Vm) -> (Value, Value) {
+    let inbox = host_part(vm, "inbox");
+    let head = get_num(vm, inbox, "head") as u64;
+    let e = h::queue_get(vm, inbox, head);
+    let _ = h::queue_drop_through(vm, inbox, head);
+    if !e.is_obj() {
+        return (Value::UNDEFINED, Value::UNDEFINED);
+    }
+    (get(vm, e, "from"), get(vm, e, "value"))
 }

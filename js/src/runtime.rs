@@ -8,7 +8,7 @@
 //! }
 //! ```
 
-use crate::vm::{Output, Throw, Value, Vm};
+use crate::vm::{JsResult, Output, Throw, Value, Vm};
 use ken::{Heap, Opened, Options};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -100,7 +100,7 @@ impl Runtime {
         self.vm.gc_stress = on;
     }
 
-    pub(crate) fn uncaught(&mut self, t: Throw) -> Uncaught {
+    fn uncaught(&mut self, t: Throw) -> Uncaught {
         match t {
             Throw::Exception => {
                 let v = self.vm.exception;
@@ -113,18 +113,25 @@ impl Runtime {
         }
     }
 
-    fn evaluate(&mut self, source: &str, strict: bool) -> Result<Value, Uncaught> {
-        let program = match crate::parse_script(source, strict) {
-            Ok(p) => p,
-            Err(e) => return Err(Uncaught { name: e.kind.to_string(), message: format!("{} ({}:{})", e.message, e.line, e.column) }),
-        };
+    /// Runs one turn's work without committing: `body`, with the evaluator's stacks cleared
+    /// afterwards. Every kind of turn (a REPL input, a script, a timer, a message) runs its
+    /// work through here and ends with [`Runtime::finish_turn`].
+    pub fn run_body(&mut self, body: impl FnOnce(&mut Vm) -> JsResult<Value>) -> Result<Value, Uncaught> {
         self.vm.interrupt.store(false, Ordering::SeqCst);
-        let r = self.vm.run_script(source, program);
+        let r = body(&mut self.vm);
         self.vm.stack.clear();
         self.vm.env_stack.clear();
         self.vm.frames.clear();
         self.vm.depth = 0;
         r.map_err(|t| self.uncaught(t))
+    }
+
+    fn evaluate(&mut self, source: &str, strict: bool) -> Result<Value, Uncaught> {
+        let program = match crate::parse_script(source, strict) {
+            Ok(p) => p,
+            Err(e) => return Err(Uncaught { name: e.kind.to_string(), message: format!("{} ({}:{})", e.message, e.line, e.column) }),
+        };
+        self.run_body(|vm| vm.run_script(source, program))
     }
 
     /// Runs a script without committing (ephemeral runs and conformance tests).
@@ -136,43 +143,33 @@ impl Runtime {
     /// the shell's printed form (None for `undefined`); on an uncaught exception, an interrupt or
     /// a failed commit, the turn is rolled back.
     pub fn eval_turn(&mut self, source: &str) -> Result<Option<String>, Uncaught> {
-        self.turn_with(true, |rt| rt.evaluate(source, false))
-    }
-
-    /// Calls `f(...args)` (this = undefined) as one turn, through the same commit, rollback
-    /// and output-commit path as `eval_turn`. The result is not shown.
-    pub fn call_turn(&mut self, f: Value, args: &[Value]) -> Result<Option<String>, Uncaught> {
-        self.turn_with(false, |rt| rt.call_value(f, args))
-    }
-
-    /// A call outside any turn bookkeeping (the body of a host turn).
-    pub(crate) fn call_value(&mut self, f: Value, args: &[Value]) -> Result<Value, Uncaught> {
-        self.vm.interrupt.store(false, Ordering::SeqCst);
-        let r = self.vm.call(f, Value::UNDEFINED, args);
-        self.vm.stack.clear();
-        self.vm.env_stack.clear();
-        self.vm.frames.clear();
-        self.vm.depth = 0;
-        r.map_err(|t| self.uncaught(t))
-    }
-
-    /// The one path of every turn (a REPL input, a script, a timer, a message): run `body`,
-    /// show its result if asked, then commit; on any failure roll back (the turn never
-    /// happened) and drop its held-back output. In an ephemeral runtime nothing is committed
-    /// or rolled back.
-    pub(crate) fn turn_with(&mut self, show: bool, body: impl FnOnce(&mut Runtime) -> Result<Value, Uncaught>) -> Result<Option<String>, Uncaught> {
-        let r = body(self);
-        let shown = match r {
-            Ok(v) if v.is_undefined() || !show => Ok(None),
-            Ok(v) => {
-                self.vm.stack.push(v);
-                let s = crate::display::repl_result(&mut self.vm, v);
-                self.vm.stack.clear();
-                s.map(Some).map_err(|t| self.uncaught(t))
-            }
-            Err(e) => Err(e),
+        let program = match crate::parse_script(source, false) {
+            Ok(p) => p,
+            Err(e) => return self.finish_turn(Err(Uncaught { name: e.kind.to_string(), message: format!("{} ({}:{})", e.message, e.line, e.column) })),
         };
-        match shown {
+        let mut shown = None;
+        let r = self.run_body(|vm| {
+            let v = vm.run_script(source, program)?;
+            if !v.is_undefined() {
+                vm.stack.push(v);
+                shown = Some(crate::display::repl_result(vm, v)?);
+            }
+            Ok(v)
+        });
+        self.finish_turn(r.map(|_| shown))
+    }
+
+    /// Runs `f(args...)` (this = undefined) as one turn, committed unless it fails.
+    pub fn call_turn(&mut self, f: Value, args: &[Value]) -> Result<Value, Uncaught> {
+        let r = self.run_body(|vm| vm.call(f, Value::UNDEFINED, args));
+        self.finish_turn(r)
+    }
+
+    /// The end of every turn: commit a turn that succeeded (rolling it back when the commit
+    /// fails), roll back one that failed, and drop a failed turn's held-back output.
+    /// Ephemeral runtimes neither commit nor roll back.
+    pub fn finish_turn<T>(&mut self, r: Result<T, Uncaught>) -> Result<T, Uncaught> {
+        match r {
             Ok(s) => {
                 self.vm.maybe_collect_between_turns();
                 if self.scratch.is_none() {
