@@ -265,8 +265,11 @@ fn hostile_datagrams_run_no_turn() {
     assert_eq!(from, target);
     let ack = net::decode(&buf[..len]).unwrap();
     assert_eq!((ack.kind, ack.seq, ack.session, ack.sender), (net::Kind::Ack, 1, 7, target));
+    // replays: the same message again, and a message of an older incarnation of the sender
+    let older = net::encode(&net::Frame { kind: net::Kind::Data, sender: me, session: 6, seq: 1, payload: b"\"old\"".to_vec() });
     for _ in 0..1000 {
         sock.send_to(&genuine, target).unwrap();
+        sock.send_to(&older, target).unwrap();
     }
     std::thread::sleep(Duration::from_millis(300));
     let st = sh.status();

@@ -193,6 +193,8 @@ impl Runtime {
                     return Delivery::Dropped("a gap in the sequence");
                 }
             }
+            // an older incarnation of a sender we know: a replay
+            Some((s, _)) if session < s => return Delivery::Dropped("a stale session"),
             // a new sender, or a new incarnation of one: its sequence starts at 1
             _ if seq != 1 => return Delivery::Dropped("not the start of a session"),
             _ => {}

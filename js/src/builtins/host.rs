@@ -51,13 +51,15 @@ pub fn init(vm: &mut Vm) -> JsResult<()> {
     vm.def_methods(g, &["setTimeout", "setInterval", "clearTimeout", "clearInterval", "send"])
 }
 
+/// A session id that grows with the creation time (nanoseconds since the epoch, the low 16
+/// bits random): a receiver takes a sender's new incarnation only when its id is larger than
+/// the one it knows, so a replayed datagram of an older incarnation is refused.
 fn new_session_id() -> u64 {
     use std::hash::{BuildHasher, Hasher};
     let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(t.as_nanos());
     h.write_u32(std::process::id());
-    h.finish()
+    (t.as_nanos() as u64 & !0xFFFF) | (h.finish() & 0xFFFF)
 }
 
 pub fn now_ms() -> f64 {
