@@ -221,6 +221,15 @@ fn hostile_datagrams_run_no_turn() {
     let n = 100_000;
     for i in 0..n {
         let d: Vec<u8> = match i % 5 {
+            // now and then an oversized one: random bytes up to UDP's limit, or a genuine
+            // header that claims a payload bigger than a message may be
+            0 if i % 1000 == 0 => (0..65_000 + rng.below(507)).map(|_| rng.next() as u8).collect(),
+            0 if i % 1000 == 500 => {
+                let mut m = genuine.clone();
+                m[24..28].copy_from_slice(&(u32::MAX).to_le_bytes());
+                m.resize(65_000, 0);
+                m
+            }
             // random bytes of a random length
             0 => (0..rng.below(1500)).map(|_| rng.next() as u8).collect(),
             // a genuine message cut short
