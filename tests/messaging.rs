@@ -263,6 +263,7 @@ fn hostile_datagrams_run_no_turn() {
     assert_eq!(status_figure(&st, "turns committed"), before, "a hostile datagram ran a turn: {st}");
     let dropped = status_figure(&st, "datagrams dropped");
     assert!(dropped >= n / 2, "only {dropped} of {n} datagrams reached the checks: {st}");
+    println!("{dropped} of {n} hostile datagrams reached the checks and were dropped; no turn ran");
     assert_eq!(sh.number("got.length"), 0);
     let before = status_figure(&sh.status(), "turns committed");
 
