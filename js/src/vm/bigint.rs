@@ -188,8 +188,7 @@ impl Vm {
 
     /// A BigInt literal's text (digits with any radix prefix, separators removed).
     pub fn bigint_literal(&mut self, text: &str) -> JsResult<Value> {
-        let (radix, digits) = radix_prefix(text.as_bytes());
-        match parse_digits(digits, radix) {
+        match parse_literal(text) {
             Parsed::Ok(n) => self.new_bigint(&n),
             Parsed::TooBig => Err(self.too_big()),
             Parsed::Invalid => Err(self.throw_syntax("Invalid BigInt literal")),
@@ -340,6 +339,12 @@ impl Vm {
         }
         self.new_bigint(&r)
     }
+}
+
+/// A BigInt literal's text (digits with any radix prefix, separators removed).
+pub fn parse_literal(text: &str) -> Parsed {
+    let (radix, digits) = radix_prefix(text.as_bytes());
+    parse_digits(digits, radix)
 }
 
 /// x == -2^(bits-1): the smallest signed `bits`-bit integer.
