@@ -34,8 +34,8 @@ pub enum Parsed {
     Ok(BigInt),
     /// Not a StringIntegerLiteral.
     Invalid,
-    /// Well formed, but longer than `MAX_BIGINT_BITS`.
-    TooBig,
+    /// Well formed, but longer than `MAX_BIGINT_BITS` (true: negative).
+    TooBig(bool),
 }
 
 impl Value {
@@ -168,7 +168,7 @@ impl Vm {
         if p.is_str() {
             return match parse_string(self.units(p)) {
                 Parsed::Ok(n) => self.new_bigint(&n),
-                Parsed::TooBig => Err(self.too_big()),
+                Parsed::TooBig(_) => Err(self.too_big()),
                 Parsed::Invalid => {
                     let s = self.string_lossy(p);
                     Err(self.throw_syntax(&format!("Cannot convert {s} to a BigInt")))
@@ -190,16 +190,19 @@ impl Vm {
     pub fn bigint_literal(&mut self, text: &str) -> JsResult<Value> {
         match parse_literal(text) {
             Parsed::Ok(n) => self.new_bigint(&n),
-            Parsed::TooBig => Err(self.too_big()),
+            Parsed::TooBig(_) => Err(self.too_big()),
             Parsed::Invalid => Err(self.throw_syntax("Invalid BigInt literal")),
         }
     }
 
-    /// The StringToBigInt of a string value, if it is one (for comparisons with strings).
-    pub fn string_to_bigint(&self, s: Value) -> Option<BigInt> {
+    /// Compares a BigInt with the StringToBigInt of a string: None when the string is not an
+    /// integer. A well-formed integer above the size limit is beyond every BigInt.
+    pub fn bigint_cmp_string(&self, a: Value, s: Value) -> Option<std::cmp::Ordering> {
+        use std::cmp::Ordering;
         match parse_string(self.units(s)) {
-            Parsed::Ok(n) => Some(n),
-            _ => None,
+            Parsed::Ok(n) => Some(self.bigint_value(a).cmp(&n)),
+            Parsed::TooBig(neg) => Some(if neg { Ordering::Greater } else { Ordering::Less }),
+            Parsed::Invalid => None,
         }
     }
 
@@ -377,11 +380,11 @@ fn parse_digits(digits: &[u8], radix: u32) -> Parsed {
     // bits needed are at least (digits - 1) * log2(radix)
     let lower_bits = (significant.len() as f64 - 1.0) * (radix as f64).log2();
     if lower_bits >= MAX_BIGINT_BITS as f64 {
-        return Parsed::TooBig;
+        return Parsed::TooBig(false);
     }
     match BigInt::parse_bytes(significant, radix) {
         Some(n) if n.bits() <= MAX_BIGINT_BITS => Parsed::Ok(n),
-        Some(_) => Parsed::TooBig,
+        Some(_) => Parsed::TooBig(false),
         None => Parsed::Invalid,
     }
 }
@@ -411,6 +414,7 @@ pub fn parse_string(units: &[u16]) -> Parsed {
     };
     match parse_digits(digits, 10) {
         Parsed::Ok(n) if neg => Parsed::Ok(-n),
+        Parsed::TooBig(_) => Parsed::TooBig(neg),
         p => p,
     }
 }
