@@ -130,6 +130,10 @@ fn the_value_api_for_typed_arrays() {
         let d = vm.to_bigint(neg).unwrap();
         assert_eq!(vm.bigint_to_i64_wrapping(d), -1);
         assert!(vm.to_bigint(js::vm::Value::num(1.0)).is_err(), "ToBigInt of a Number is a TypeError");
+        let t = vm.str_from("18446744073709551615").unwrap();
+        assert_eq!(vm.to_bigint64(t).unwrap(), -1);
+        assert_eq!(vm.to_biguint64(js::vm::Value::TRUE).unwrap(), 1);
+        assert!(vm.to_biguint64(js::vm::Value::UNDEFINED).is_err());
     });
 }
 

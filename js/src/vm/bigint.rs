@@ -12,7 +12,8 @@
 //!
 //! The API other modules use (typed arrays, conversions): [`Vm::new_bigint_i64`],
 //! [`Vm::new_bigint_u64`], [`Vm::bigint_to_i64_wrapping`], [`Vm::bigint_to_u64_wrapping`],
-//! [`Vm::to_bigint`], [`Vm::bigint_value`], [`Vm::new_bigint`].
+//! [`Vm::to_bigint`], [`Vm::to_bigint64`], [`Vm::to_biguint64`], [`Vm::bigint_value`],
+//! [`Vm::new_bigint`].
 
 use super::cells::{header, kind};
 use super::value::{Value, TAG_BIGINT};
@@ -184,6 +185,18 @@ impl Vm {
         }
         let what = if p.is_null() { "null" } else { "undefined" };
         Err(self.throw_type(&format!("Cannot convert {what} to a BigInt")))
+    }
+
+    /// ToBigInt64: ToBigInt, then the value modulo 2^64 as a signed integer.
+    pub fn to_bigint64(&mut self, v: Value) -> JsResult<i64> {
+        let b = self.to_bigint(v)?;
+        Ok(self.bigint_to_i64_wrapping(b))
+    }
+
+    /// ToBigUint64: ToBigInt, then the value modulo 2^64.
+    pub fn to_biguint64(&mut self, v: Value) -> JsResult<u64> {
+        let b = self.to_bigint(v)?;
+        Ok(self.bigint_to_u64_wrapping(b))
     }
 
     /// A BigInt literal's text (digits with any radix prefix, separators removed).
