@@ -65,11 +65,31 @@ impl Vm {
     }
 
     pub fn new_bigint_i64(&mut self, i: i64) -> JsResult<Value> {
-        self.new_bigint(&BigInt::from(i))
+        self.new_bigint_i128(i as i128)
     }
 
     pub fn new_bigint_u64(&mut self, u: u64) -> JsResult<Value> {
-        self.new_bigint(&BigInt::from(u))
+        self.new_bigint_i128(u as i128)
+    }
+
+    /// A BigInt of at most two limbs, made without the arithmetic crate (the common case).
+    pub fn new_bigint_i128(&mut self, n: i128) -> JsResult<Value> {
+        let m = n.unsigned_abs();
+        let limbs = [m as u64, (m >> 64) as u64];
+        let len = if limbs[1] != 0 { 2 } else { (limbs[0] != 0) as usize };
+        let flags = if n < 0 { FLAG_NEG } else { 0 };
+        let off = self.alloc_cell(8 + 8 * len as u64, header(kind::BIGINT, flags, 0, len as u32))?;
+        self.heap.slice_mut(PPtr::<u64>::from_offset(off + 8), len).copy_from_slice(&limbs[..len]);
+        Ok(Value::bigint(off))
+    }
+
+    /// The value of a BigInt of at most one limb.
+    fn small(&self, v: Value) -> Option<i128> {
+        match self.bigint_limbs(v) {
+            (_, []) => Some(0),
+            (neg, [l]) => Some(if neg { -(*l as i128) } else { *l as i128 }),
+            _ => None,
+        }
     }
 
     pub(crate) fn too_big(&mut self) -> super::Throw {
@@ -201,6 +221,10 @@ impl Vm {
 
     /// A BigInt literal's text (digits with any radix prefix, separators removed).
     pub fn bigint_literal(&mut self, text: &str) -> JsResult<Value> {
+        let (radix, digits) = radix_prefix(text.as_bytes());
+        if let Some(u) = std::str::from_utf8(digits).ok().and_then(|d| u64::from_str_radix(d, radix).ok()) {
+            return self.new_bigint_u64(u);
+        }
         match parse_literal(text) {
             Parsed::Ok(n) => self.new_bigint(&n),
             Parsed::TooBig(_) => Err(self.too_big()),
@@ -240,6 +264,22 @@ impl Vm {
 
     /// A BigInt-with-BigInt operator (both operands are BigInts).
     pub fn bigint_binary(&mut self, op: BinOp, a: Value, b: Value) -> JsResult<Value> {
+        if let (Some(x), Some(y)) = (self.small(a), self.small(b)) {
+            let r = match op {
+                BinOp::Add => x.checked_add(y),
+                BinOp::Sub => x.checked_sub(y),
+                BinOp::Mul => x.checked_mul(y),
+                BinOp::Div if y != 0 => Some(x / y),
+                BinOp::Mod if y != 0 => Some(x % y),
+                BinOp::BitAnd => Some(x & y),
+                BinOp::BitOr => Some(x | y),
+                BinOp::BitXor => Some(x ^ y),
+                _ => None,
+            };
+            if let Some(r) = r {
+                return self.new_bigint_i128(r);
+            }
+        }
         let x = self.bigint_value(a);
         let y = self.bigint_value(b);
         let r = match op {
@@ -329,6 +369,9 @@ impl Vm {
 
     /// `x + delta` (for `++` and `--`).
     pub fn bigint_add_small(&mut self, v: Value, delta: i64) -> JsResult<Value> {
+        if let Some(x) = self.small(v) {
+            return self.new_bigint_i128(x + delta as i128);
+        }
         let x = self.bigint_value(v);
         self.new_bigint(&(x + delta))
     }
