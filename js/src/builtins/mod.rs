@@ -6,6 +6,7 @@
 //! of calling the wrong function.
 
 pub mod array;
+pub mod arraybuffer;
 pub mod collections;
 pub mod date;
 pub mod date_math;
@@ -20,6 +21,7 @@ pub mod reflect;
 pub mod regexp;
 pub mod string;
 pub mod symbol;
+pub mod typedarray;
 pub mod uri;
 
 use crate::interp::access::NativeFn;
@@ -48,7 +50,7 @@ struct Table {
 fn table() -> &'static Table {
     static T: OnceLock<Table> = OnceLock::new();
     T.get_or_init(|| {
-        let lists: [&'static [NativeDef]; 15] = [
+        let lists: [&'static [NativeDef]; 17] = [
             object::NATIVES,
             global::NATIVES,
             error::NATIVES,
@@ -64,6 +66,8 @@ fn table() -> &'static Table {
             regexp::NATIVES,
             reflect::NATIVES,
             uri::NATIVES,
+            arraybuffer::NATIVES,
+            typedarray::NATIVES,
         ];
         let mut defs = Vec::new();
         let mut by_name = HashMap::new();
@@ -250,6 +254,8 @@ pub fn init_realm(vm: &mut Vm) -> JsResult<()> {
     date::init(vm)?;
     reflect::init(vm)?;
     uri::init(vm)?;
+    arraybuffer::init(vm)?;
+    typedarray::init(vm)?;
     Ok(())
 }
 

@@ -40,7 +40,7 @@ impl From<ken::Error> for Throw {
 
 /// Bumped whenever the layout of any cell, the intrinsics list or the native table changes:
 /// a heap from another layout refuses to open.
-pub const LAYOUT_VERSION: u64 = 1;
+pub const LAYOUT_VERSION: u64 = 2;
 const REALM_MAGIC: u64 = 0x6B65_6E2D_6A73_726D; // "ken-jsrm"
 pub const REALM_ROOT: &str = "js.realm";
 
@@ -113,6 +113,12 @@ intrinsics! {
     SymIterator, SymAsyncIterator, SymHasInstance, SymToPrimitive, SymToStringTag, SymSpecies,
     SymIsConcatSpreadable, SymUnscopables, SymMatch, SymMatchAll, SymReplace, SymSearch, SymSplit,
     RegExp, RegExpProtoExec,
+    ArrayBuffer, ArrayBufferProto, DataViewProto, TypedArray, TypedArrayProto,
+    // the typed array constructors and prototypes in `builtins::typedarray::Kind` order
+    Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
+    Float32Array, Float64Array, Int8ArrayProto, Uint8ArrayProto, Uint8ClampedArrayProto,
+    Int16ArrayProto, Uint16ArrayProto, Int32ArrayProto, Uint32ArrayProto, Float32ArrayProto,
+    Float64ArrayProto,
 }
 
 /// How `print` and `console.log` output leaves the process.
