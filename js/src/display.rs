@@ -92,6 +92,9 @@ fn fmt(vm: &mut Vm, v: Value, depth: usize, seen: &mut Vec<Value>, nested: bool)
     if v.is_sym() {
         return Ok(vm.key_display(PropKey::Key(v)));
     }
+    if v.is_bigint() {
+        return Ok(format!("{}n", vm.bigint_to_string(v, 10)));
+    }
     if !v.is_obj() {
         return Ok(format!("{v:?}"));
     }
@@ -133,11 +136,12 @@ fn fmt(vm: &mut Vm, v: Value, depth: usize, seen: &mut Vec<Value>, nested: bool)
             let m = if m.is_str() { vm.string_lossy(m) } else { String::new() };
             return Ok(if m.is_empty() { n } else { format!("{n}: {m}") });
         }
-        class::NUMBER | class::STRING | class::BOOLEAN => {
+        class::NUMBER | class::STRING | class::BOOLEAN | class::BIGINT => {
             let inner = vm.slot(v, 0);
             let t = match cls {
                 class::NUMBER => "Number",
                 class::STRING => "String",
+                class::BIGINT => "BigInt",
                 _ => "Boolean",
             };
             let s = fmt(vm, inner, depth, seen, true)?;

@@ -7,6 +7,7 @@
 
 pub mod array;
 pub mod arraybuffer;
+pub mod bigint;
 pub mod collections;
 pub mod date;
 pub mod date_math;
@@ -50,7 +51,7 @@ struct Table {
 fn table() -> &'static Table {
     static T: OnceLock<Table> = OnceLock::new();
     T.get_or_init(|| {
-        let lists: [&'static [NativeDef]; 17] = [
+        let lists: [&'static [NativeDef]; 18] = [
             object::NATIVES,
             global::NATIVES,
             error::NATIVES,
@@ -68,6 +69,7 @@ fn table() -> &'static Table {
             uri::NATIVES,
             arraybuffer::NATIVES,
             typedarray::NATIVES,
+            bigint::NATIVES,
         ];
         let mut defs = Vec::new();
         let mut by_name = HashMap::new();
@@ -256,6 +258,7 @@ pub fn init_realm(vm: &mut Vm) -> JsResult<()> {
     uri::init(vm)?;
     arraybuffer::init(vm)?;
     typedarray::init(vm)?;
+    bigint::init(vm)?;
     Ok(())
 }
 

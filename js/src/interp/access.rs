@@ -93,6 +93,8 @@ impl Vm {
             I::BooleanProto
         } else if v.is_sym() {
             I::SymbolProto
+        } else if v.is_bigint() {
+            I::BigIntProto
         } else {
             let what = if v.is_null() { "null" } else { "undefined" };
             let kn = self.key_display(k);

@@ -2,6 +2,7 @@
 //! volatile caches. Everything a program can reach is a cell in the heap; `Vm` holds only
 //! caches and the roots of the running turn (value stack, environment stack).
 
+pub mod bigint;
 pub mod cells;
 pub mod object;
 pub mod string;

@@ -870,5 +870,8 @@ pub fn same_value(vm: &Vm, a: Value, b: Value) -> bool {
     if a.is_str() && b.is_str() {
         return vm.str_eq(a, b);
     }
+    if a.is_bigint() && b.is_bigint() {
+        return vm.bigint_eq(a, b);
+    }
     a == b
 }
