@@ -78,6 +78,21 @@ const BEHAVIOUR: &[(&str, &str)] = &[
     ("new DataView(new ArrayBuffer(4)).getInt8(-1)", "RangeError: Invalid DataView index"),
     ("new DataView(new ArrayBuffer(4), 5)", "RangeError: Start offset 5 is outside the bounds of the buffer"),
     ("new DataView({})", "TypeError: First argument to DataView constructor must be an ArrayBuffer"),
+    // BigInt elements
+    ("var a = new BigInt64Array([1n, -1n, 2n ** 63n, 2n ** 64n + 5n]); a.join()", "1,-1,-9223372036854775808,5"),
+    ("var a = new BigUint64Array([-1n, 2n ** 64n]); a.join() + ' ' + typeof a[0]", "18446744073709551615,0 bigint"),
+    ("var a = new BigInt64Array(2); a[0] = '12'; a[1] = true; [a[0] === 12n, a[1] === 1n].join()", "true,true"),
+    ("new BigInt64Array(1)[0] = 1", "TypeError: Cannot convert 1 to a BigInt"),
+    ("new BigInt64Array([1])", "TypeError: Cannot convert 1 to a BigInt"),
+    ("new BigInt64Array(new Int8Array(1))", "TypeError: Cannot make a BigInt64Array from a Int8Array"),
+    ("new Int8Array(2).set(new BigInt64Array(1))", "TypeError: Cannot mix BigInt and other types in a typed array"),
+    ("var a = new BigUint64Array(new BigInt64Array([-2n])); a[0]", "18446744073709551614n"),
+    ("var a = new BigInt64Array([3n, -5n, 2n ** 62n, 0n]); a.sort(); [a.join(), a.indexOf(0n), a.includes(3n), a.indexOf(3)].join(';')", "-5,0,3,4611686018427387904;1;true;-1"),
+    ("new BigInt64Array([1n, 2n, 3n]).map(x => x * 10n).toSorted((x, y) => (x < y) - (x > y)).join()", "30,20,10"),
+    ("var a = new BigInt64Array(3); a.fill(7n, 1); a.with(0, -1n).join()", "-1,7,7"),
+    ("var d = new DataView(new ArrayBuffer(8)); d.setBigInt64(0, -2n); [d.getBigInt64(0), d.getBigUint64(0), d.getBigInt64(0, true), d.getUint8(7)].join()", "-2,18446744073709551614,-72057594037927937,254"),
+    ("new DataView(new ArrayBuffer(8)).setBigUint64(0, 1)", "TypeError: Cannot convert 1 to a BigInt"),
+    ("new BigInt64Array([1n, -2n])", "BigInt64Array(2) [ 1n, -2n ]"),
     // printing
     ("new Uint8Array([1, 2, 300])", "Uint8Array(3) [ 1, 2, 44 ]"),
     ("new Float32Array(0)", "Float32Array(0) []"),
@@ -160,6 +175,7 @@ fn typed_array_contents_survive_reopen() {
             turn(&mut rt, "var f = new Float64Array(1000); for (var i = 0; i < f.length; i++) f[i] = i / 7;");
             turn(&mut rt, "var u = new Uint8Array(5000); for (var i = 0; i < u.length; i++) u[i] = i * 31; var view = new DataView(u.buffer, 10); view.setInt32(0, -123456, true);");
             turn(&mut rt, "var sub = new Int16Array(f.buffer, 16, 4); sub[0] = -1;");
+            turn(&mut rt, "var big = new BigInt64Array([-(2n ** 63n), 12345678901234567n]);");
             assert!(rt.eval_turn("u[0] = 99; f[1] = 0; throw new Error('rolled back')").is_err());
         }
         let (mut rt, _) = Runtime::open(&d.0).unwrap();
@@ -173,6 +189,7 @@ fn typed_array_contents_survive_reopen() {
                 Some("'true,0,-123456,10'")
             );
             assert_eq!(turn(rt, "[sub[0], sub.buffer === f.buffer, new Uint16Array(f.buffer, 16, 1)[0]].join()").as_deref(), Some("'-1,true,65535'"));
+            assert_eq!(turn(rt, "big.join()").as_deref(), Some("'-9223372036854775808,12345678901234567'"));
         };
         check(&mut rt);
         // garbage in between, then a collection: the live buffers keep their bytes

@@ -47,6 +47,10 @@ pub const NATIVES: &[NativeDef] = &[
     def("DataView.prototype.setUint32", set_uint32, 2),
     def("DataView.prototype.setFloat32", set_float32, 2),
     def("DataView.prototype.setFloat64", set_float64, 2),
+    def("DataView.prototype.getBigInt64", get_big_int64, 1),
+    def("DataView.prototype.getBigUint64", get_big_uint64, 1),
+    def("DataView.prototype.setBigInt64", set_big_int64, 2),
+    def("DataView.prototype.setBigUint64", set_big_uint64, 2),
     def("$262.detachArrayBuffer", detach_native, 1),
 ];
 
@@ -65,13 +69,31 @@ pub enum Elem {
     Uint32,
     Float32,
     Float64,
+    BigInt64,
+    BigUint64,
 }
 
 impl Elem {
-    pub const ALL: [Elem; 9] = [Elem::Int8, Elem::Uint8, Elem::Uint8C, Elem::Int16, Elem::Uint16, Elem::Int32, Elem::Uint32, Elem::Float32, Elem::Float64];
+    pub const ALL: [Elem; 11] = [
+        Elem::Int8,
+        Elem::Uint8,
+        Elem::Uint8C,
+        Elem::Int16,
+        Elem::Uint16,
+        Elem::Int32,
+        Elem::Uint32,
+        Elem::Float32,
+        Elem::Float64,
+        Elem::BigInt64,
+        Elem::BigUint64,
+    ];
 
     pub fn from_index(i: u64) -> Elem {
-        Elem::ALL[i as usize % 9]
+        Elem::ALL[i as usize % Elem::ALL.len()]
+    }
+    /// Elements are BigInt values (content type BigInt).
+    pub fn is_bigint(self) -> bool {
+        matches!(self, Elem::BigInt64 | Elem::BigUint64)
     }
     pub fn index(self) -> usize {
         self as usize
@@ -81,7 +103,7 @@ impl Elem {
             Elem::Int8 | Elem::Uint8 | Elem::Uint8C => 1,
             Elem::Int16 | Elem::Uint16 => 2,
             Elem::Int32 | Elem::Uint32 | Elem::Float32 => 4,
-            Elem::Float64 => 8,
+            Elem::Float64 | Elem::BigInt64 | Elem::BigUint64 => 8,
         }
     }
     /// The typed array constructor's name.
@@ -96,9 +118,12 @@ impl Elem {
             Elem::Uint32 => "Uint32Array",
             Elem::Float32 => "Float32Array",
             Elem::Float64 => "Float64Array",
+            Elem::BigInt64 => "BigInt64Array",
+            Elem::BigUint64 => "BigUint64Array",
         }
     }
-    /// The value of little-endian bytes `b` (at least `size` of them).
+    /// The value of little-endian bytes `b` (at least `size` of them); a BigInt element type
+    /// gives its value as a (possibly inexact) number.
     pub fn decode(self, b: &[u8]) -> f64 {
         match self {
             Elem::Int8 => b[0] as i8 as f64,
@@ -108,10 +133,13 @@ impl Elem {
             Elem::Int32 => i32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f64,
             Elem::Uint32 => u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f64,
             Elem::Float32 => f32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f64,
-            Elem::Float64 => f64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]),
+            Elem::Float64 => f64::from_le_bytes(word(b)),
+            Elem::BigInt64 => i64::from_le_bytes(word(b)) as f64,
+            Elem::BigUint64 => u64::from_le_bytes(word(b)) as f64,
         }
     }
-    /// The little-endian bytes of number `n` converted to this type (the first `size` bytes).
+    /// The little-endian bytes of number `n` converted to this type (the first `size` bytes);
+    /// not for the BigInt types, whose values are not numbers (see `to_raw`).
     pub fn encode(self, n: f64) -> [u8; 8] {
         let mut out = [0u8; 8];
         match self {
@@ -122,9 +150,33 @@ impl Elem {
             Elem::Uint32 => out[..4].copy_from_slice(&to_uint32(n).to_le_bytes()),
             Elem::Float32 => out[..4].copy_from_slice(&(n as f32).to_le_bytes()),
             Elem::Float64 => out.copy_from_slice(&n.to_le_bytes()),
+            Elem::BigInt64 | Elem::BigUint64 => out = (n as i64).to_le_bytes(),
         }
         out
     }
+
+    /// The element's JavaScript value from its little-endian bytes (a BigInt allocates).
+    pub fn value(self, vm: &mut Vm, b: &[u8]) -> JsResult<Value> {
+        match self {
+            Elem::BigInt64 => vm.new_bigint_i64(i64::from_le_bytes(word(b))),
+            Elem::BigUint64 => vm.new_bigint_u64(u64::from_le_bytes(word(b))),
+            _ => Ok(Value::num(self.decode(b))),
+        }
+    }
+
+    /// ToNumber or ToBigInt of `v` (which may run code), as this type's little-endian bytes.
+    pub fn to_raw(self, vm: &mut Vm, v: Value) -> JsResult<[u8; 8]> {
+        if self.is_bigint() {
+            let b = vm.to_bigint(v)?;
+            return Ok(vm.bigint_to_u64_wrapping(b).to_le_bytes());
+        }
+        let n = if v.is_num() { v.as_num() } else { vm.to_number(v)? };
+        Ok(self.encode(n))
+    }
+}
+
+fn word(b: &[u8]) -> [u8; 8] {
+    [b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]
 }
 
 /// ToUint8Clamp: clamped to 0..=255, ties to even.
@@ -204,6 +256,15 @@ pub fn read(vm: &Vm, buf: Value, at: usize, t: Elem) -> f64 {
 }
 pub fn write(vm: &mut Vm, buf: Value, at: usize, t: Elem, n: f64) {
     let b = t.encode(n);
+    write_raw(vm, buf, at, t, &b);
+}
+/// The raw little-endian bytes of the element of type `t` at byte `at` (in range).
+pub fn read_raw(vm: &Vm, buf: Value, at: usize, t: Elem) -> [u8; 8] {
+    let mut b = [0u8; 8];
+    b[..t.size()].copy_from_slice(bytes(vm, buf, at, t.size()));
+    b
+}
+pub fn write_raw(vm: &mut Vm, buf: Value, at: usize, t: Elem, b: &[u8; 8]) {
     bytes_mut(vm, buf, at, t.size()).copy_from_slice(&b[..t.size()]);
 }
 
@@ -409,17 +470,16 @@ fn view_get(vm: &mut Vm, a: &Args, t: Elem, what: &str) -> JsResult<Value> {
     if !little {
         b[..t.size()].reverse();
     }
-    Ok(Value::num(t.decode(&b)))
+    t.value(vm, &b)
 }
 
 fn view_set(vm: &mut Vm, a: &Args, t: Elem, what: &str) -> JsResult<Value> {
     let v = this_view(vm, a, what)?;
     let index = to_index(vm, a.get(vm, 0), "DataView index")?;
-    let n = vm.to_number(a.get(vm, 1))?;
+    let mut b = t.to_raw(vm, a.get(vm, 1))?;
     let little = vm.to_boolean(a.get(vm, 2));
     let at = view_pos(vm, v, index, t)?;
     let buf = vm.slot(v, 0);
-    let mut b = t.encode(n);
     if !little {
         b[..t.size()].reverse();
     }
@@ -449,6 +509,8 @@ view_accessors! {
     get_uint32, set_uint32, Elem::Uint32, "getUint32", "setUint32";
     get_float32, set_float32, Elem::Float32, "getFloat32", "setFloat32";
     get_float64, set_float64, Elem::Float64, "getFloat64", "setFloat64";
+    get_big_int64, set_big_int64, Elem::BigInt64, "getBigInt64", "setBigInt64";
+    get_big_uint64, set_big_uint64, Elem::BigUint64, "getBigUint64", "setBigUint64";
 }
 
 // ----- the test262 host hook ----------------------------------------------------------------
@@ -504,7 +566,7 @@ pub fn init(vm: &mut Vm) -> JsResult<()> {
     for g in ["get DataView.prototype.buffer", "get DataView.prototype.byteLength", "get DataView.prototype.byteOffset"] {
         vm.def_getter(dvp, g, None)?;
     }
-    for t in ["Int8", "Uint8", "Int16", "Uint16", "Int32", "Uint32", "Float32", "Float64"] {
+    for t in ["Int8", "Uint8", "Int16", "Uint16", "Int32", "Uint32", "Float32", "Float64", "BigInt64", "BigUint64"] {
         vm.def_method(dvp, &format!("DataView.prototype.get{t}"))?;
         vm.def_method(dvp, &format!("DataView.prototype.set{t}"))?;
     }

@@ -8,7 +8,8 @@
 //! a canonical numeric string key ("1.5", "-0", "-1") is never an own property and is never
 //! looked up on the prototype chain.
 //!
-//! BigInt64Array and BigUint64Array are not here (the engine has no BigInt values yet).
+//! Elements of BigInt64Array and BigUint64Array are BigInt values (converted with ToBigInt,
+//! read back as new BigInt cells); the two content types never mix (a TypeError).
 
 use super::arraybuffer::{self as ab, Elem};
 use super::{def, NativeDef};
@@ -71,6 +72,8 @@ pub const NATIVES: &[NativeDef] = &[
     def("Uint32Array", ctor_uint32, 3),
     def("Float32Array", ctor_float32, 3),
     def("Float64Array", ctor_float64, 3),
+    def("BigInt64Array", ctor_big_int64, 3),
+    def("BigUint64Array", ctor_big_uint64, 3),
 ];
 
 // ----- the object -------------------------------------------------------------------------
@@ -99,7 +102,23 @@ pub fn length(vm: &Vm, ta: Value) -> u32 {
     }
 }
 
-/// The element at `i` (in range).
+/// The raw bytes of the element at `i` (in range).
+fn raw_elem(vm: &Vm, ta: Value, i: usize) -> [u8; 8] {
+    let t = elem_of(vm, ta);
+    ab::read_raw(vm, buffer_of(vm, ta), offset_of(vm, ta) + i * t.size(), t)
+}
+fn write_raw_elem(vm: &mut Vm, ta: Value, i: usize, b: &[u8; 8]) {
+    let t = elem_of(vm, ta);
+    let (buf, off) = (buffer_of(vm, ta), offset_of(vm, ta));
+    ab::write_raw(vm, buf, off + i * t.size(), t, b)
+}
+/// The element at `i` (in range) as a value.
+fn elem_value(vm: &mut Vm, ta: Value, i: usize) -> JsResult<Value> {
+    let b = raw_elem(vm, ta, i);
+    elem_of(vm, ta).value(vm, &b)
+}
+
+/// The element at `i` (in range) of a Number typed array.
 fn read_elem(vm: &Vm, ta: Value, i: usize) -> f64 {
     let t = elem_of(vm, ta);
     ab::read(vm, buffer_of(vm, ta), offset_of(vm, ta) + i * t.size(), t)
@@ -116,22 +135,27 @@ fn valid_index(vm: &Vm, ta: Value, n: f64) -> bool {
 }
 
 /// TypedArrayGetElement as a value: undefined outside the array.
-fn get_elem(vm: &Vm, ta: Value, n: f64) -> Value {
+fn get_elem(vm: &mut Vm, ta: Value, n: f64) -> JsResult<Value> {
     if valid_index(vm, ta, n) {
-        Value::num(read_elem(vm, ta, n as usize))
+        elem_value(vm, ta, n as usize)
     } else {
-        Value::UNDEFINED
+        Ok(Value::UNDEFINED)
     }
 }
 
-/// TypedArraySetElement: converts `v` first (which may run code and detach the buffer), then
-/// writes if `n` is still a valid index.
+/// TypedArraySetElement: converts `v` first (ToNumber or ToBigInt, which may run code and
+/// detach the buffer), then writes if `n` is still a valid index.
 fn set_elem(vm: &mut Vm, ta: Value, n: f64, v: Value) -> JsResult<()> {
-    let x = if v.is_num() { v.as_num() } else { vm.to_number(v)? };
+    let b = elem_of(vm, ta).to_raw(vm, v)?;
     if valid_index(vm, ta, n) {
-        write_elem(vm, ta, n as usize, x);
+        write_raw_elem(vm, ta, n as usize, &b);
     }
     Ok(())
+}
+
+/// Whether the two typed arrays hold the same content type (Number or BigInt).
+fn same_content(vm: &Vm, a: Value, b: Value) -> bool {
+    elem_of(vm, a).is_bigint() == elem_of(vm, b).is_bigint()
 }
 
 /// CanonicalNumericIndexString of a string key, when it is one.
@@ -168,9 +192,11 @@ pub fn is_numeric_key(vm: &Vm, k: PropKey) -> bool {
 }
 
 /// [[GetOwnProperty]] of an index key.
-pub fn get_own_index(vm: &Vm, ta: Value, i: u32) -> Option<Prop> {
+pub fn get_own_index(vm: &mut Vm, ta: Value, i: u32) -> Option<Prop> {
     if i < length(vm, ta) {
-        Some(Prop::data(Value::num(read_elem(vm, ta, i as usize)), attr::WEC))
+        // only a BigInt element allocates; a failed allocation is fatal to the turn anyway
+        let v = elem_value(vm, ta, i as usize).unwrap_or(Value::UNDEFINED);
+        Some(Prop::data(v, attr::WEC))
     } else {
         None
     }
@@ -283,7 +309,11 @@ fn species_create(vm: &mut Vm, exemplar: Value, args: &[Value]) -> JsResult<Valu
             return allocate(vm, p, t, args[0].as_num());
         }
     }
-    create_from_ctor(vm, c, args)
+    let r = create_from_ctor(vm, c, args)?;
+    if !same_content(vm, r, exemplar) {
+        return Err(vm.throw_type("The species constructor made a typed array of another content type"));
+    }
+    Ok(r)
 }
 
 // ----- constructors -----------------------------------------------------------------------
@@ -331,9 +361,12 @@ fn construct(vm: &mut Vm, a: &Args, t: Elem) -> JsResult<Value> {
     match vm.class_of(first) {
         class::TYPED_ARRAY => {
             let len = validate(vm, first)?;
-            let o = allocate(vm, proto, t, len as f64)?;
             let st = elem_of(vm, first);
-            if st == t {
+            if st.is_bigint() != t.is_bigint() {
+                return Err(vm.throw_type(&format!("Cannot make a {} from a {}", t.name(), st.name())));
+            }
+            let o = allocate(vm, proto, t, len as f64)?;
+            if st.size() == t.size() && (st == t || t.is_bigint()) {
                 let n = len as usize * t.size();
                 let (sb, so) = (buffer_of(vm, first), offset_of(vm, first));
                 let data = ab::bytes(vm, sb, so, n).to_vec();
@@ -413,6 +446,7 @@ ctors! {
     ctor_int8 => Elem::Int8, ctor_uint8 => Elem::Uint8, ctor_uint8c => Elem::Uint8C,
     ctor_int16 => Elem::Int16, ctor_uint16 => Elem::Uint16, ctor_int32 => Elem::Int32,
     ctor_uint32 => Elem::Uint32, ctor_float32 => Elem::Float32, ctor_float64 => Elem::Float64,
+    ctor_big_int64 => Elem::BigInt64, ctor_big_uint64 => Elem::BigUint64,
 }
 
 fn species(vm: &mut Vm, a: &Args) -> JsResult<Value> {
@@ -521,7 +555,7 @@ fn scan(vm: &mut Vm, a: &Args, reverse: bool, stop: fn(&Vm, Value) -> bool) -> J
     let this_arg = a.get(vm, 1);
     for i in 0..len as usize {
         let k = if reverse { len as usize - 1 - i } else { i } as f64;
-        let v = get_elem(vm, o, k);
+        let v = get_elem(vm, o, k)?;
         let r = vm.call(f, this_arg, &[v, Value::num(k), o])?;
         if stop(vm, r) {
             return Ok(Some((k, v)));
@@ -567,7 +601,7 @@ fn map(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     let r = species_create(vm, o, &[Value::num(len)])?;
     vm.stack.push(r);
     for k in 0..len as usize {
-        let v = get_elem(vm, o, k as f64);
+        let v = get_elem(vm, o, k as f64)?;
         let m = vm.call(f, this_arg, &[v, Value::num(k as f64), o])?;
         vm.put_value(r, PropKey::Index(k as u32), m, true)?;
     }
@@ -580,7 +614,8 @@ fn filter(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     let this_arg = a.get(vm, 1);
     let mut kept = Vec::new();
     for k in 0..len as usize {
-        let v = get_elem(vm, o, k as f64);
+        let v = get_elem(vm, o, k as f64)?;
+        vm.stack.push(v);
         let r = vm.call(f, this_arg, &[v, Value::num(k as f64), o])?;
         if vm.to_boolean(r) {
             kept.push(v);
@@ -603,15 +638,15 @@ fn reduce_impl(vm: &mut Vm, a: &Args, right: bool) -> JsResult<Value> {
         a.get(vm, 1)
     } else {
         match order.next() {
-            Some(k) => get_elem(vm, o, k as f64),
+            Some(k) => get_elem(vm, o, k as f64)?,
             None => return Err(vm.throw_type("Reduce of empty array with no initial value")),
         }
     };
     let base = vm.stack.len();
     for k in order {
-        let v = get_elem(vm, o, k as f64);
         vm.stack.truncate(base);
         vm.stack.push(acc);
+        let v = get_elem(vm, o, k as f64)?;
         acc = vm.call(f, Value::UNDEFINED, &[acc, v, Value::num(k as f64), o])?;
     }
     Ok(acc)
@@ -646,7 +681,7 @@ fn at(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     if k < 0.0 || k >= len {
         return Ok(Value::UNDEFINED);
     }
-    Ok(get_elem(vm, o, k))
+    get_elem(vm, o, k)
 }
 
 /// The start index of a forward search from argument 1 (None: nothing to search).
@@ -666,7 +701,7 @@ fn includes(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     let Some(mut k) = search_start(vm, a, len)? else { return Ok(Value::FALSE) };
     let s = a.get(vm, 0);
     while k < len {
-        let e = get_elem(vm, o, k);
+        let e = get_elem(vm, o, k)?;
         if vm.same_value_zero(s, e) {
             return Ok(Value::TRUE);
         }
@@ -679,15 +714,25 @@ fn index_of(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     let (o, len) = this_ta(vm, a)?;
     let Some(mut k) = search_start(vm, a, len)? else { return Ok(Value::num(-1.0)) };
     let s = a.get(vm, 0);
-    if s.is_num() {
+    let big = elem_of(vm, o).is_bigint();
+    if s.is_num() && !big || s.is_bigint() && big {
         while k < len {
-            if valid_index(vm, o, k) && read_elem(vm, o, k as usize) == s.as_num() {
+            if valid_index(vm, o, k) && elem_equals(vm, o, k as usize, s)? {
                 return Ok(Value::num(k));
             }
             k += 1.0;
         }
     }
     Ok(Value::num(-1.0))
+}
+
+/// IsStrictlyEqual(element i, s) for an `s` of the array's content type.
+fn elem_equals(vm: &mut Vm, o: Value, i: usize, s: Value) -> JsResult<bool> {
+    if s.is_num() {
+        return Ok(read_elem(vm, o, i) == s.as_num());
+    }
+    let e = elem_value(vm, o, i)?;
+    Ok(vm.strict_eq(e, s))
 }
 
 fn last_index_of(vm: &mut Vm, a: &Args) -> JsResult<Value> {
@@ -701,9 +746,10 @@ fn last_index_of(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     }
     let mut k = if n >= 0.0 { n.min(len - 1.0) } else { len + n };
     let s = a.get(vm, 0);
-    if s.is_num() {
+    let big = elem_of(vm, o).is_bigint();
+    if s.is_num() && !big || s.is_bigint() && big {
         while k >= 0.0 {
-            if valid_index(vm, o, k) && read_elem(vm, o, k as usize) == s.as_num() {
+            if valid_index(vm, o, k) && elem_equals(vm, o, k as usize, s)? {
                 return Ok(Value::num(k));
             }
             k -= 1.0;
@@ -728,12 +774,21 @@ fn join(vm: &mut Vm, a: &Args) -> JsResult<Value> {
         if k > 0 {
             out.extend_from_slice(&sep);
         }
-        let e = get_elem(vm, o, k as f64);
-        if e.is_num() {
-            out.extend(numconv::number_to_string(e.as_num()).encode_utf16());
+        if valid_index(vm, o, k as f64) {
+            out.extend(elem_text(vm, o, k).encode_utf16());
         }
     }
     Ok(vm.new_string(&out)?)
+}
+
+/// ToString of element i (in range).
+fn elem_text(vm: &Vm, o: Value, i: usize) -> String {
+    let b = raw_elem(vm, o, i);
+    match elem_of(vm, o) {
+        Elem::BigInt64 => i64::from_le_bytes(b).to_string(),
+        Elem::BigUint64 => u64::from_le_bytes(b).to_string(),
+        _ => numconv::number_to_string(read_elem(vm, o, i)),
+    }
 }
 
 fn to_locale_string(vm: &mut Vm, a: &Args) -> JsResult<Value> {
@@ -744,7 +799,7 @@ fn to_locale_string(vm: &mut Vm, a: &Args) -> JsResult<Value> {
         if k > 0 {
             out.push(b',' as u16);
         }
-        let e = get_elem(vm, o, k as f64);
+        let e = get_elem(vm, o, k as f64)?;
         if !e.is_undefined() {
             let f = vm.get_v(e, key)?;
             if !vm.is_callable(f) {
@@ -762,14 +817,14 @@ fn to_locale_string(vm: &mut Vm, a: &Args) -> JsResult<Value> {
 
 fn fill(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     let (o, len) = this_ta(vm, a)?;
-    let x = vm.to_number(a.get(vm, 0))?;
+    let x = elem_of(vm, o).to_raw(vm, a.get(vm, 0))?;
     let start = ab::relative(vm, a.get(vm, 1), len, 0.0)?;
     let end = ab::relative(vm, a.get(vm, 2), len, len)?;
     let len = validate(vm, o)? as f64;
     let end = end.min(len);
     let mut k = start;
     while k < end {
-        write_elem(vm, o, k as usize, x);
+        write_raw_elem(vm, o, k as usize, &x);
         k += 1.0;
     }
     Ok(o)
@@ -798,9 +853,9 @@ fn reverse(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     let (o, len) = this_ta(vm, a)?;
     let n = len as usize;
     for i in 0..n / 2 {
-        let (x, y) = (read_elem(vm, o, i), read_elem(vm, o, n - 1 - i));
-        write_elem(vm, o, i, y);
-        write_elem(vm, o, n - 1 - i, x);
+        let (x, y) = (raw_elem(vm, o, i), raw_elem(vm, o, n - 1 - i));
+        write_raw_elem(vm, o, i, &y);
+        write_raw_elem(vm, o, n - 1 - i, &x);
     }
     Ok(o)
 }
@@ -827,15 +882,19 @@ fn set(vm: &mut Vm, a: &Args) -> JsResult<Value> {
         if src_len as f64 + offset > target_len {
             return Err(vm.throw_range("offset is out of bounds"));
         }
-        // read every source value before writing (the two may share a buffer)
-        let vals: Vec<f64> = (0..src_len).map(|i| read_elem(vm, source, i)).collect();
+        if !same_content(vm, source, target) {
+            return Err(vm.throw_type("Cannot mix BigInt and other types in a typed array"));
+        }
         let st = elem_of(vm, source);
-        if st == elem_of(vm, target) {
+        let tt = elem_of(vm, target);
+        if st == tt || st.is_bigint() {
             let (sb, so) = (buffer_of(vm, source), offset_of(vm, source));
             let data = ab::bytes(vm, sb, so, src_len * st.size()).to_vec();
             let (tb, to) = (buffer_of(vm, target), offset_of(vm, target));
             ab::bytes_mut(vm, tb, to + offset as usize * st.size(), data.len()).copy_from_slice(&data);
         } else {
+            // read every source value before writing (the two may share a buffer)
+            let vals: Vec<f64> = (0..src_len).map(|i| read_elem(vm, source, i)).collect();
             for (i, x) in vals.into_iter().enumerate() {
                 write_elem(vm, target, offset as usize + i, x);
             }
@@ -890,7 +949,7 @@ fn slice(vm: &mut Vm, a: &Args) -> JsResult<Value> {
             let mut n = 0u32;
             let mut k = start;
             while k < fin {
-                let v = get_elem(vm, o, k);
+                let v = get_elem(vm, o, k)?;
                 vm.put_value(r, PropKey::Index(n), v, true)?;
                 k += 1.0;
                 n += 1;
@@ -922,38 +981,47 @@ fn comparator(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     Ok(c)
 }
 
-/// x > y by the comparator (or numerically, -0 before +0 and NaN last).
-fn greater(vm: &mut Vm, cmp: Value, x: f64, y: f64) -> JsResult<bool> {
-    if cmp.is_undefined() {
-        return Ok(if x.is_nan() {
-            !y.is_nan()
-        } else if y.is_nan() {
-            false
-        } else if x == 0.0 && y == 0.0 {
-            x.is_sign_positive() && y.is_sign_negative()
-        } else {
-            x > y
-        });
+/// The default order of elements of type `t`: numeric, -0 before +0, NaN last.
+fn default_order(t: Elem, x: &[u8; 8], y: &[u8; 8]) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    match t {
+        Elem::BigInt64 => i64::from_le_bytes(*x).cmp(&i64::from_le_bytes(*y)),
+        Elem::BigUint64 => u64::from_le_bytes(*x).cmp(&u64::from_le_bytes(*y)),
+        _ => {
+            let (x, y) = (t.decode(x), t.decode(y));
+            match (x.is_nan(), y.is_nan()) {
+                (true, true) => Ordering::Equal,
+                (true, false) => Ordering::Greater,
+                (false, true) => Ordering::Less,
+                _ => x.total_cmp(&y),
+            }
+        }
     }
-    let r = vm.call(cmp, Value::UNDEFINED, &[Value::num(x), Value::num(y)])?;
+}
+
+/// x > y by the user comparator.
+fn greater(vm: &mut Vm, t: Elem, cmp: Value, x: &[u8; 8], y: &[u8; 8]) -> JsResult<bool> {
+    let xv = t.value(vm, x)?;
+    let yv = t.value(vm, y)?;
+    let r = vm.call(cmp, Value::UNDEFINED, &[xv, yv])?;
     let n = vm.to_number(r)?;
     Ok(n > 0.0)
 }
 
 /// A stable merge sort whose comparator may run JavaScript.
-fn merge_sort(vm: &mut Vm, v: &mut [f64], cmp: Value) -> JsResult<()> {
+fn merge_sort(vm: &mut Vm, t: Elem, v: &mut [[u8; 8]], cmp: Value) -> JsResult<()> {
     let n = v.len();
     if n < 2 {
         return Ok(());
     }
     let mid = n / 2;
-    merge_sort(vm, &mut v[..mid], cmp)?;
-    merge_sort(vm, &mut v[mid..], cmp)?;
+    merge_sort(vm, t, &mut v[..mid], cmp)?;
+    merge_sort(vm, t, &mut v[mid..], cmp)?;
     let left = v[..mid].to_vec();
     let right = v[mid..].to_vec();
     let (mut i, mut j, mut k) = (0, 0, 0);
     while i < left.len() && j < right.len() {
-        if greater(vm, cmp, left[i], right[j])? {
+        if greater(vm, t, cmp, &left[i], &right[j])? {
             v[k] = right[j];
             j += 1;
         } else {
@@ -968,20 +1036,14 @@ fn merge_sort(vm: &mut Vm, v: &mut [f64], cmp: Value) -> JsResult<()> {
     Ok(())
 }
 
-fn sorted_values(vm: &mut Vm, o: Value, len: f64, cmp: Value) -> JsResult<Vec<f64>> {
-    let mut vals: Vec<f64> = (0..len as usize).map(|i| read_elem(vm, o, i)).collect();
+/// The elements of `o` sorted (as raw element bytes).
+fn sorted_values(vm: &mut Vm, o: Value, len: f64, cmp: Value) -> JsResult<Vec<[u8; 8]>> {
+    let t = elem_of(vm, o);
+    let mut vals: Vec<[u8; 8]> = (0..len as usize).map(|i| raw_elem(vm, o, i)).collect();
     if cmp.is_undefined() {
-        vals.sort_by(|x, y| {
-            use std::cmp::Ordering;
-            match (x.is_nan(), y.is_nan()) {
-                (true, true) => Ordering::Equal,
-                (true, false) => Ordering::Greater,
-                (false, true) => Ordering::Less,
-                _ => x.total_cmp(y),
-            }
-        });
+        vals.sort_by(|x, y| default_order(t, x, y));
     } else {
-        merge_sort(vm, &mut vals, cmp)?;
+        merge_sort(vm, t, &mut vals, cmp)?;
     }
     Ok(vals)
 }
@@ -992,7 +1054,7 @@ fn sort(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     let vals = sorted_values(vm, o, len, cmp)?;
     for (i, x) in vals.into_iter().enumerate() {
         if valid_index(vm, o, i as f64) {
-            write_elem(vm, o, i, x);
+            write_raw_elem(vm, o, i, &x);
         }
     }
     Ok(o)
@@ -1005,7 +1067,7 @@ fn to_sorted(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     vm.stack.push(r);
     let vals = sorted_values(vm, o, len, cmp)?;
     for (i, x) in vals.into_iter().enumerate() {
-        write_elem(vm, r, i, x);
+        write_raw_elem(vm, r, i, &x);
     }
     Ok(r)
 }
@@ -1015,8 +1077,8 @@ fn to_reversed(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     let r = create_same_type(vm, o, len)?;
     let n = len as usize;
     for k in 0..n {
-        let x = read_elem(vm, o, n - 1 - k);
-        write_elem(vm, r, k, x);
+        let x = raw_elem(vm, o, n - 1 - k);
+        write_raw_elem(vm, r, k, &x);
     }
     Ok(r)
 }
@@ -1025,14 +1087,14 @@ fn with(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     let (o, len) = this_ta(vm, a)?;
     let rel = vm.to_integer(a.get(vm, 0))?;
     let actual = if rel >= 0.0 { rel } else { len + rel };
-    let x = vm.to_number(a.get(vm, 1))?;
+    let x = elem_of(vm, o).to_raw(vm, a.get(vm, 1))?;
     if !valid_index(vm, o, actual) {
         return Err(vm.throw_range("Invalid typed array index"));
     }
     let r = create_same_type(vm, o, len)?;
     for k in 0..len as usize {
-        let v = if k as f64 == actual { x } else { read_elem(vm, o, k) };
-        write_elem(vm, r, k, v);
+        let v = if k as f64 == actual { x } else { raw_elem(vm, o, k) };
+        write_raw_elem(vm, r, k, &v);
     }
     Ok(r)
 }
@@ -1043,7 +1105,8 @@ fn with(vm: &mut Vm, a: &Args) -> JsResult<Value> {
 pub fn display(vm: &Vm, ta: Value) -> String {
     let t = elem_of(vm, ta);
     let n = length(vm, ta) as usize;
-    let mut parts: Vec<String> = (0..n.min(100)).map(|i| numconv::number_to_string(read_elem(vm, ta, i))).collect();
+    let suffix = if t.is_bigint() { "n" } else { "" };
+    let mut parts: Vec<String> = (0..n.min(100)).map(|i| elem_text(vm, ta, i) + suffix).collect();
     if n > 100 {
         parts.push(format!("... {} more items", n - 100));
     }
