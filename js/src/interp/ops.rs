@@ -392,7 +392,7 @@ impl Vm {
             return Some(self.bigint_cmp_number(x, y.as_num()) == Some(std::cmp::Ordering::Equal));
         }
         if y.is_str() {
-            return Some(self.string_to_bigint(y).is_some_and(|n| n == self.bigint_value(x)));
+            return Some(self.bigint_cmp_string(x, y) == Some(std::cmp::Ordering::Equal));
         }
         if y.is_sym() {
             return Some(false);
@@ -426,10 +426,10 @@ impl Vm {
         }
         use std::cmp::Ordering;
         if pa.is_bigint() && pb.is_str() {
-            return Ok(self.string_to_bigint(pb).map(|y| self.bigint_value(pa) < y));
+            return Ok(self.bigint_cmp_string(pa, pb).map(|o| o == Ordering::Less));
         }
         if pa.is_str() && pb.is_bigint() {
-            return Ok(self.string_to_bigint(pa).map(|x| x < self.bigint_value(pb)));
+            return Ok(self.bigint_cmp_string(pb, pa).map(|o| o == Ordering::Greater));
         }
         self.stack.push(pb);
         let nx = self.to_numeric(pa);

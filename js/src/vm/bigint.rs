@@ -12,7 +12,8 @@
 //!
 //! The API other modules use (typed arrays, conversions): [`Vm::new_bigint_i64`],
 //! [`Vm::new_bigint_u64`], [`Vm::bigint_to_i64_wrapping`], [`Vm::bigint_to_u64_wrapping`],
-//! [`Vm::to_bigint`], [`Vm::bigint_value`], [`Vm::new_bigint`].
+//! [`Vm::to_bigint`], [`Vm::to_bigint64`], [`Vm::to_biguint64`], [`Vm::bigint_value`],
+//! [`Vm::new_bigint`].
 
 use super::cells::{header, kind};
 use super::value::{Value, TAG_BIGINT};
@@ -34,8 +35,8 @@ pub enum Parsed {
     Ok(BigInt),
     /// Not a StringIntegerLiteral.
     Invalid,
-    /// Well formed, but longer than `MAX_BIGINT_BITS`.
-    TooBig,
+    /// Well formed, but longer than `MAX_BIGINT_BITS` (true: negative).
+    TooBig(bool),
 }
 
 impl Value {
@@ -168,7 +169,7 @@ impl Vm {
         if p.is_str() {
             return match parse_string(self.units(p)) {
                 Parsed::Ok(n) => self.new_bigint(&n),
-                Parsed::TooBig => Err(self.too_big()),
+                Parsed::TooBig(_) => Err(self.too_big()),
                 Parsed::Invalid => {
                     let s = self.string_lossy(p);
                     Err(self.throw_syntax(&format!("Cannot convert {s} to a BigInt")))
@@ -186,21 +187,35 @@ impl Vm {
         Err(self.throw_type(&format!("Cannot convert {what} to a BigInt")))
     }
 
+    /// ToBigInt64: ToBigInt, then the value modulo 2^64 as a signed integer.
+    pub fn to_bigint64(&mut self, v: Value) -> JsResult<i64> {
+        let b = self.to_bigint(v)?;
+        Ok(self.bigint_to_i64_wrapping(b))
+    }
+
+    /// ToBigUint64: ToBigInt, then the value modulo 2^64.
+    pub fn to_biguint64(&mut self, v: Value) -> JsResult<u64> {
+        let b = self.to_bigint(v)?;
+        Ok(self.bigint_to_u64_wrapping(b))
+    }
+
     /// A BigInt literal's text (digits with any radix prefix, separators removed).
     pub fn bigint_literal(&mut self, text: &str) -> JsResult<Value> {
-        let (radix, digits) = radix_prefix(text.as_bytes());
-        match parse_digits(digits, radix) {
+        match parse_literal(text) {
             Parsed::Ok(n) => self.new_bigint(&n),
-            Parsed::TooBig => Err(self.too_big()),
+            Parsed::TooBig(_) => Err(self.too_big()),
             Parsed::Invalid => Err(self.throw_syntax("Invalid BigInt literal")),
         }
     }
 
-    /// The StringToBigInt of a string value, if it is one (for comparisons with strings).
-    pub fn string_to_bigint(&self, s: Value) -> Option<BigInt> {
+    /// Compares a BigInt with the StringToBigInt of a string: None when the string is not an
+    /// integer. A well-formed integer above the size limit is beyond every BigInt.
+    pub fn bigint_cmp_string(&self, a: Value, s: Value) -> Option<std::cmp::Ordering> {
+        use std::cmp::Ordering;
         match parse_string(self.units(s)) {
-            Parsed::Ok(n) => Some(n),
-            _ => None,
+            Parsed::Ok(n) => Some(self.bigint_value(a).cmp(&n)),
+            Parsed::TooBig(neg) => Some(if neg { Ordering::Greater } else { Ordering::Less }),
+            Parsed::Invalid => None,
         }
     }
 
@@ -342,6 +357,12 @@ impl Vm {
     }
 }
 
+/// A BigInt literal's text (digits with any radix prefix, separators removed).
+pub fn parse_literal(text: &str) -> Parsed {
+    let (radix, digits) = radix_prefix(text.as_bytes());
+    parse_digits(digits, radix)
+}
+
 /// x == -2^(bits-1): the smallest signed `bits`-bit integer.
 fn is_min_of(x: &BigInt, bits: u64) -> bool {
     x.is_negative() && x.bits() == bits && x.magnitude().trailing_zeros() == Some(bits - 1)
@@ -372,11 +393,11 @@ fn parse_digits(digits: &[u8], radix: u32) -> Parsed {
     // bits needed are at least (digits - 1) * log2(radix)
     let lower_bits = (significant.len() as f64 - 1.0) * (radix as f64).log2();
     if lower_bits >= MAX_BIGINT_BITS as f64 {
-        return Parsed::TooBig;
+        return Parsed::TooBig(false);
     }
     match BigInt::parse_bytes(significant, radix) {
         Some(n) if n.bits() <= MAX_BIGINT_BITS => Parsed::Ok(n),
-        Some(_) => Parsed::TooBig,
+        Some(_) => Parsed::TooBig(false),
         None => Parsed::Invalid,
     }
 }
@@ -406,6 +427,7 @@ pub fn parse_string(units: &[u16]) -> Parsed {
     };
     match parse_digits(digits, 10) {
         Parsed::Ok(n) if neg => Parsed::Ok(-n),
+        Parsed::TooBig(_) => Parsed::TooBig(neg),
         p => p,
     }
 }
