@@ -167,8 +167,8 @@ impl Elem {
     /// ToNumber or ToBigInt of `v` (which may run code), as this type's little-endian bytes.
     pub fn to_raw(self, vm: &mut Vm, v: Value) -> JsResult<[u8; 8]> {
         if self.is_bigint() {
-            let b = vm.to_bigint(v)?;
-            return Ok(vm.bigint_to_u64_wrapping(b).to_le_bytes());
+            // ToBigInt64 and ToBigUint64 give the same 64 bits
+            return Ok(vm.to_biguint64(v)?.to_le_bytes());
         }
         let n = if v.is_num() { v.as_num() } else { vm.to_number(v)? };
         Ok(self.encode(n))
