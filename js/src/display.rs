@@ -153,6 +153,7 @@ fn fmt(vm: &mut Vm, v: Value, depth: usize, seen: &mut Vec<Value>, nested: bool)
             return Ok(if t.is_finite() { crate::builtins::date_math::to_iso_string(t) } else { "Invalid Date".into() });
         }
         class::REGEXP => return Ok(crate::builtins::regexp::display(vm, v)),
+        class::TYPED_ARRAY => return Ok(crate::builtins::typedarray::display(vm, v)),
         class::SYMBOL => {
             let inner = vm.slot(v, 0);
             let s = fmt(vm, inner, depth, seen, true)?;

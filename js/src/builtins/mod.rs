@@ -6,6 +6,7 @@
 //! of calling the wrong function.
 
 pub mod array;
+pub mod arraybuffer;
 pub mod bigint;
 pub mod collections;
 pub mod date;
@@ -22,6 +23,7 @@ pub mod reflect;
 pub mod regexp;
 pub mod string;
 pub mod symbol;
+pub mod typedarray;
 pub mod uri;
 
 use crate::interp::access::NativeFn;
@@ -50,7 +52,7 @@ struct Table {
 fn table() -> &'static Table {
     static T: OnceLock<Table> = OnceLock::new();
     T.get_or_init(|| {
-        let lists: [&'static [NativeDef]; 17] = [
+        let lists: [&'static [NativeDef]; 19] = [
             object::NATIVES,
             global::NATIVES,
             error::NATIVES,
@@ -67,6 +69,8 @@ fn table() -> &'static Table {
             reflect::NATIVES,
             uri::NATIVES,
             host::NATIVES,
+            arraybuffer::NATIVES,
+            typedarray::NATIVES,
             bigint::NATIVES,
         ];
         let mut defs = Vec::new();
@@ -255,6 +259,8 @@ pub fn init_realm(vm: &mut Vm) -> JsResult<()> {
     reflect::init(vm)?;
     uri::init(vm)?;
     host::init(vm)?;
+    arraybuffer::init(vm)?;
+    typedarray::init(vm)?;
     bigint::init(vm)?;
     Ok(())
 }

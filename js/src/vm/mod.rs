@@ -114,6 +114,12 @@ intrinsics! {
     SymIterator, SymAsyncIterator, SymHasInstance, SymToPrimitive, SymToStringTag, SymSpecies,
     SymIsConcatSpreadable, SymUnscopables, SymMatch, SymMatchAll, SymReplace, SymSearch, SymSplit,
     RegExp, RegExpProtoExec, Host,
+    ArrayBuffer, ArrayBufferProto, DataViewProto, TypedArray, TypedArrayProto,
+    // the typed array constructors and prototypes in `builtins::typedarray::Kind` order
+    Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
+    Float32Array, Float64Array, BigInt64Array, BigUint64Array, Int8ArrayProto, Uint8ArrayProto,
+    Uint8ClampedArrayProto, Int16ArrayProto, Uint16ArrayProto, Int32ArrayProto, Uint32ArrayProto,
+    Float32ArrayProto, Float64ArrayProto, BigInt64ArrayProto, BigUint64ArrayProto,
 }
 
 /// How `print` and `console.log` output leaves the process.
