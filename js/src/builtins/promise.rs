@@ -310,10 +310,10 @@ fn new_capability(vm: &mut Vm, c: Value) -> JsResult<Value> {
         let executor = native_closure(vm, "%GetCapabilitiesExecutor%", 2, &[cap])?;
         let p = vm.construct(c, &[executor], c)?;
         if !vm.is_callable(vm.list_get(cap, 1)) {
-            return Err(vm.throw_type("Promise resolve function is not callable"));
+            return Err(vm.throw_type("Promise resolve or reject function is not callable"));
         }
         if !vm.is_callable(vm.list_get(cap, 2)) {
-            return Err(vm.throw_type("Promise reject function is not callable"));
+            return Err(vm.throw_type("Promise resolve or reject function is not callable"));
         }
         vm.list_set(cap, 0, p);
         Ok(cap)
