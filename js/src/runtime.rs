@@ -133,6 +133,10 @@ impl Runtime {
         self.vm.env_stack.clear();
         self.vm.frames.clear();
         self.vm.depth = 0;
+        if r.is_err() {
+            // the turn failed: its jobs go with it (a persistent turn is rolled back anyway)
+            self.vm.clear_jobs();
+        }
         let r = r.map_err(|t| self.uncaught(t));
         let rejected = std::mem::take(&mut self.vm.unhandled_rejections);
         match (r, rejected.first()) {
