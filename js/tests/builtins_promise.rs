@@ -50,7 +50,15 @@ fn reactions_keep_their_order_under_gc_stress() {
 
 #[test]
 fn semantics() {
-    check(&[
+    check(SEMANTICS);
+}
+
+#[test]
+fn semantics_under_gc_stress() {
+    check_with(SEMANTICS, true);
+}
+
+const SEMANTICS: &[(&str, &str)] = &[
         // the job queue runs after the script, before the turn ends
         ("var r = []; Promise.resolve(1).then(v => r.push(v)); r.push(0); r.join()", "0"),
         ("r.join()", "0,1"),
@@ -99,8 +107,7 @@ fn semantics() {
         ("Promise.resolve(1)", "Promise { 1 }"),
         ("new Promise(() => {})", "Promise { <pending> }"),
         ("var rj = Promise.reject(2); rj.catch(() => {}); rj", "Promise { <rejected> 2 }"),
-    ]);
-}
+];
 
 #[test]
 fn hostile_input_gets_type_errors() {
