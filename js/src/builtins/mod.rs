@@ -19,6 +19,7 @@ pub mod math;
 pub mod number;
 pub mod numconv;
 pub mod object;
+pub mod promise;
 pub mod reflect;
 pub mod regexp;
 pub mod string;
@@ -52,7 +53,7 @@ struct Table {
 fn table() -> &'static Table {
     static T: OnceLock<Table> = OnceLock::new();
     T.get_or_init(|| {
-        let lists: [&'static [NativeDef]; 19] = [
+        let lists: [&'static [NativeDef]; 20] = [
             object::NATIVES,
             global::NATIVES,
             error::NATIVES,
@@ -72,6 +73,7 @@ fn table() -> &'static Table {
             arraybuffer::NATIVES,
             typedarray::NATIVES,
             bigint::NATIVES,
+            promise::NATIVES,
         ];
         let mut defs = Vec::new();
         let mut by_name = HashMap::new();
@@ -262,6 +264,7 @@ pub fn init_realm(vm: &mut Vm) -> JsResult<()> {
     arraybuffer::init(vm)?;
     typedarray::init(vm)?;
     bigint::init(vm)?;
+    promise::init(vm)?;
     Ok(())
 }
 

@@ -41,6 +41,8 @@ pub mod class {
     pub const ARRAY_BUFFER: u16 = 21;
     pub const TYPED_ARRAY: u16 = 22;
     pub const DATA_VIEW: u16 = 23;
+    /// A promise: state, result, reactions, handled (see `builtins/promise.rs`).
+    pub const PROMISE: u16 = 24;
 }
 
 pub mod flag {
