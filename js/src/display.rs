@@ -149,6 +149,23 @@ fn fmt(vm: &mut Vm, v: Value, depth: usize, seen: &mut Vec<Value>, nested: bool)
             return Ok(if t.is_finite() { crate::builtins::date_math::to_iso_string(t) } else { "Invalid Date".into() });
         }
         class::REGEXP => return Ok(crate::builtins::regexp::display(vm, v)),
+        class::PROMISE => {
+            // node: Promise { <pending> }, Promise { 1 }, Promise { <rejected> 1 }
+            let inner = match crate::builtins::promise::promise_state(vm, v) {
+                None => "<pending>".to_string(),
+                Some((fulfilled, r)) => {
+                    seen.push(v);
+                    let s = fmt(vm, r, depth + 1, seen, true);
+                    seen.pop();
+                    if fulfilled {
+                        s?
+                    } else {
+                        format!("<rejected> {}", s?)
+                    }
+                }
+            };
+            return Ok(format!("Promise {{ {inner} }}"));
+        }
         class::SYMBOL => {
             let inner = vm.slot(v, 0);
             let s = fmt(vm, inner, depth, seen, true)?;

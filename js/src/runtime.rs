@@ -46,6 +46,8 @@ pub struct Runtime {
     pub(crate) vm: Vm,
     /// A throwaway state directory, removed on drop.
     scratch: Option<PathBuf>,
+    /// Whether an unhandled promise rejection fails its turn.
+    report_unhandled: bool,
 }
 
 impl Drop for Runtime {
@@ -84,7 +86,7 @@ impl Runtime {
 
     fn with_heap(heap: Heap) -> Result<Runtime, String> {
         let (vm, _) = Vm::new(heap)?;
-        Ok(Runtime { vm, scratch: None })
+        Ok(Runtime { vm, scratch: None, report_unhandled: true })
     }
 
     pub fn interrupt_handle(&self) -> InterruptHandle {
@@ -113,17 +115,39 @@ impl Runtime {
         }
     }
 
-    /// Runs one turn's work without committing: `body`, with the evaluator's stacks cleared
-    /// afterwards. Every kind of turn (a REPL input, a script, a timer, a message) runs its
-    /// work through here and ends with [`Runtime::finish_turn`].
+    /// Runs one turn's work without committing: `body`, then the job queue until it is empty
+    /// (promise reactions; every kind of turn ends this way), then the check for rejected
+    /// promises no handler took. The value `body` returns is rooted while the jobs run.
+    /// An exception from `body` or from a job, or an unhandled rejection (when reported, see
+    /// [`Runtime::set_report_unhandled_rejections`]) is the turn's error.
     pub fn run_body(&mut self, body: impl FnOnce(&mut Vm) -> JsResult<Value>) -> Result<Value, Uncaught> {
         self.vm.interrupt.store(false, Ordering::SeqCst);
-        let r = body(&mut self.vm);
+        self.vm.unhandled_rejections.clear();
+        let r = body(&mut self.vm).and_then(|v| {
+            self.vm.stack.clear();
+            self.vm.stack.push(v);
+            crate::builtins::promise::run_jobs(&mut self.vm)?;
+            Ok(v)
+        });
         self.vm.stack.clear();
         self.vm.env_stack.clear();
         self.vm.frames.clear();
         self.vm.depth = 0;
-        r.map_err(|t| self.uncaught(t))
+        if r.is_err() {
+            // the turn failed: its jobs go with it (a persistent turn is rolled back anyway)
+            self.vm.clear_jobs();
+        }
+        let r = r.map_err(|t| self.uncaught(t));
+        let rejected = std::mem::take(&mut self.vm.unhandled_rejections);
+        match (r, rejected.first()) {
+            (Ok(_), Some(&p)) if self.report_unhandled => {
+                // node: an unhandled rejection is the program's uncaught error
+                let reason = crate::builtins::promise::promise_state(&self.vm, p).map_or(Value::UNDEFINED, |(_, v)| v);
+                let (name, message) = self.vm.describe_exception(reason);
+                Err(Uncaught { name, message })
+            }
+            (r, _) => r,
+        }
     }
 
     fn evaluate(&mut self, source: &str, strict: bool) -> Result<Value, Uncaught> {
@@ -134,14 +158,21 @@ impl Runtime {
         self.run_body(|vm| vm.run_script(source, program))
     }
 
-    /// Runs a script without committing (ephemeral runs and conformance tests).
+    /// Whether a promise rejected in a turn and still without a handler when the turn's jobs
+    /// are done fails the turn (default: yes, as in node).
+    pub fn set_report_unhandled_rejections(&mut self, on: bool) {
+        self.report_unhandled = on;
+    }
+
+    /// Runs a script and its jobs without committing (ephemeral runs and conformance tests).
     pub fn eval_script(&mut self, source: &str, strict: bool) -> Result<Value, Uncaught> {
         self.evaluate(source, strict)
     }
 
     /// Runs `source` as one turn: on success the turn is committed and the result returned in
-    /// the shell's printed form (None for `undefined`); on an uncaught exception, an interrupt or
-    /// a failed commit, the turn is rolled back.
+    /// the shell's printed form (None for `undefined`); on an uncaught exception, an unhandled
+    /// rejection, an interrupt or a failed commit, the turn is rolled back. The result is
+    /// formatted before the turn's jobs run (as node's REPL shows a pending promise).
     pub fn eval_turn(&mut self, source: &str) -> Result<Option<String>, Uncaught> {
         let program = match crate::parse_script(source, false) {
             Ok(p) => p,
@@ -159,15 +190,14 @@ impl Runtime {
         self.finish_turn(r.map(|_| shown))
     }
 
-    /// Runs `f(args...)` (this = undefined) as one turn, committed unless it fails.
+    /// Runs `f(args...)` as one turn (with its jobs), committed unless it fails.
     pub fn call_turn(&mut self, f: Value, args: &[Value]) -> Result<Value, Uncaught> {
         let r = self.run_body(|vm| vm.call(f, Value::UNDEFINED, args));
         self.finish_turn(r)
     }
 
     /// The end of every turn: commit a turn that succeeded (rolling it back when the commit
-    /// fails), roll back one that failed, and drop a failed turn's held-back output.
-    /// Ephemeral runtimes neither commit nor roll back.
+    /// fails), roll back one that failed. Ephemeral runtimes neither commit nor roll back.
     pub fn finish_turn<T>(&mut self, r: Result<T, Uncaught>) -> Result<T, Uncaught> {
         match r {
             Ok(s) => {

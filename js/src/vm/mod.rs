@@ -112,7 +112,7 @@ intrinsics! {
     PromiseProto, GeneratorProto, ThrowTypeError, Object, Function, Array, Eval, ArrayProtoValues,
     SymIterator, SymAsyncIterator, SymHasInstance, SymToPrimitive, SymToStringTag, SymSpecies,
     SymIsConcatSpreadable, SymUnscopables, SymMatch, SymMatchAll, SymReplace, SymSearch, SymSplit,
-    RegExp, RegExpProtoExec, Host,
+    RegExp, RegExpProtoExec, Promise, JobQueue, Host,
 }
 
 /// How `print` and `console.log` output leaves the process.
@@ -179,6 +179,9 @@ pub struct Vm {
     pub gc_stress: bool,
     pub output: Output,
     pub gc_count: u64,
+    /// Promises rejected in the running turn that no handler has taken yet (roots; reported
+    /// by the runtime when the turn's jobs are done).
+    pub unhandled_rejections: Vec<Value>,
 }
 
 impl Vm {
@@ -240,6 +243,7 @@ impl Vm {
             gc_stress: false,
             output: Output::Immediate,
             gc_count: 0,
+            unhandled_rejections: Vec::new(),
             ic_epoch: next_epoch(),
         };
         if created {
@@ -290,6 +294,7 @@ impl Vm {
         self.env = Value::UNDEFINED;
         self.exception = Value::UNDEFINED;
         self.depth = 0;
+        self.unhandled_rejections.clear();
     }
 
     #[inline]
@@ -378,6 +383,7 @@ impl Vm {
         r.extend_from_slice(&self.atom_list);
         r.extend_from_slice(&self.stack);
         r.extend_from_slice(&self.env_stack);
+        r.extend_from_slice(&self.unhandled_rejections);
         for &(f, code, _) in &self.frames {
             r.push(f);
             r.push(code);

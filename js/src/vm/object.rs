@@ -37,6 +37,8 @@ pub mod class {
     /// Map and Set iterators (state in class slots, see `builtins::collections`).
     pub const MAP_ITER: u16 = 19;
     pub const SET_ITER: u16 = 20;
+    /// A promise: state, result, reactions, handled (see `builtins/promise.rs`).
+    pub const PROMISE: u16 = 24;
 }
 
 pub mod flag {
