@@ -263,6 +263,7 @@ fn hostile_datagrams_run_no_turn() {
     assert_eq!(status_figure(&st, "turns committed"), before, "a hostile datagram ran a turn: {st}");
     let dropped = status_figure(&st, "datagrams dropped");
     assert!(dropped >= n / 2, "only {dropped} of {n} datagrams reached the checks: {st}");
+    println!("{dropped} of {n} hostile datagrams reached the checks and were dropped; no turn ran");
     assert_eq!(sh.number("got.length"), 0);
     let before = status_figure(&sh.status(), "turns committed");
 
@@ -414,4 +415,28 @@ fn ephemeral_runs_until_its_timers_are_done_and_stops_on_an_uncaught_error() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(String::from_utf8_lossy(&out.stderr).trim(), "Uncaught TypeError: in a timer");
     assert_eq!(String::from_utf8_lossy(&out.stdout), "");
+}
+
+#[test]
+fn the_endpoint_is_exactly_addr_and_the_state_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempdir("endpoint");
+    let addr = free_addr();
+    let port = addr.rsplit(':').next().unwrap();
+    let mut sh = Shell::start(&dir, &addr);
+    let st = sh.status();
+    assert!(st.contains(&format!("endpoint {addr},")), "{st}");
+    // nothing wider than ADDR is bound: the same port on another loopback address is free
+    // (it would not be if the shell had bound 0.0.0.0)
+    let other = UdpSocket::bind(format!("127.0.0.2:{port}"));
+    assert!(other.is_ok(), "port {port} is taken beyond {addr}: {other:?}");
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let state = dir.join("state");
+    assert_eq!(mode(&state), 0o700);
+    for e in std::fs::read_dir(&state).unwrap() {
+        let p = e.unwrap().path();
+        assert_eq!(mode(&p), 0o600, "{}", p.display());
+    }
+    sh.kill();
+    let _ = std::fs::remove_dir_all(&dir);
 }

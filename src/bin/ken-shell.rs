@@ -511,7 +511,8 @@ impl Host {
     /// How long the loop may sleep: until the next timer or retransmission is due.
     fn wakeup(&mut self) -> Option<Duration> {
         let now = Instant::now();
-        let mut t: Option<Duration> = self.rt.next_timer_due().map(|due| Duration::from_secs_f64(((due - now_ms()) / 1000.0).max(0.0)));
+        // clamped: no due time makes the conversion panic (a day is as good as forever here)
+        let mut t: Option<Duration> = self.rt.next_timer_due().map(|due| Duration::from_secs_f64(((due - now_ms()) / 1000.0).clamp(0.0, 86_400.0)));
         for p in self.peers.values() {
             let d = p.deadline.saturating_duration_since(now);
             t = Some(t.map_or(d, |x| x.min(d)));
