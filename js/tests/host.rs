@@ -150,3 +150,25 @@ fn call_turn_commits_or_rolls_back() {
         assert_eq!(ev(&mut rt, "n"), "5");
     });
 }
+
+#[test]
+fn host_turns_run_the_promise_jobs_before_their_commit() {
+    big_stack(|| {
+        let d = Dir::new("host-jobs");
+        let now = js::builtins::host::now_ms();
+        {
+            let (mut rt, _) = Runtime::open(&d.0).unwrap();
+            turn(&mut rt, "var log = []; setTimeout(function () { Promise.resolve('t').then(function (v) { log.push(v) }) }, 1); function receive(from, v) { Promise.resolve(v).then(function (x) { log.push(x) }) }");
+            assert!(rt.fire_due_timer(now + 1000.0).unwrap().is_ok());
+            delivered(rt.deliver(A, 1, 1, b"\"m\""));
+            // a rejection nobody handles fails the turn, as an exception would
+            turn(&mut rt, "function receive(from, v) { log.push('lost'); Promise.reject(new Error('r')) }");
+            match rt.deliver(A, 1, 2, b"0") {
+                Delivery::Delivered { result: Err(e), .. } => assert_eq!(e.to_string(), "Uncaught Error: r"),
+                other => panic!("{other:?}"),
+            }
+        }
+        let (mut rt, _) = Runtime::open(&d.0).unwrap();
+        assert_eq!(ev(&mut rt, "log.join()"), "t,m");
+    });
+}
