@@ -49,6 +49,9 @@ impl Vm {
                     return Ok(v);
                 }
             }
+            if self.class_of(cur) == class::PROXY {
+                return super::proxy::get(self, cur, k, receiver);
+            }
             if let Some(p) = self.get_own(cur, k) {
                 if p.is_accessor() {
                     if p.getter.is_undefined() {
@@ -120,10 +123,13 @@ impl Vm {
         }
     }
 
-    /// OrdinarySet: [[Set]] on `o` with `receiver`. Ok(false) when refused.
+    /// [[Set]] on `o` with `receiver`. Ok(false) when refused.
     pub fn set(&mut self, o: Value, k: PropKey, v: Value, receiver: Value) -> JsResult<bool> {
         let mut cur = o;
         let own = loop {
+            if self.class_of(cur) == class::PROXY {
+                return super::proxy::set(self, cur, k, v, receiver);
+            }
             if let Some(p) = self.get_own(cur, k) {
                 break Some(p);
             }
@@ -133,6 +139,12 @@ impl Vm {
             }
             cur = p;
         };
+        self.set_with_own(cur, own, k, v, receiver)
+    }
+
+    /// OrdinarySetWithOwnDescriptor, once the walk found `own` on `holder` (or nothing at the
+    /// end of the chain).
+    pub fn set_with_own(&mut self, holder: Value, own: Option<crate::vm::object::Prop>, k: PropKey, v: Value, receiver: Value) -> JsResult<bool> {
         match own {
             Some(p) if p.is_accessor() => {
                 if p.setter.is_undefined() {
@@ -146,10 +158,10 @@ impl Vm {
                 if !receiver.is_obj() {
                     return Ok(false);
                 }
-                if cur == receiver && own.is_some() {
+                if holder == receiver && own.is_some() {
                     return self.define_own(receiver, k, PropDesc { value: Some(v), ..Default::default() });
                 }
-                match self.get_own(receiver, k) {
+                match self.get_own_property(receiver, k)? {
                     Some(e) if e.is_accessor() || !e.writable() => Ok(false),
                     Some(_) => self.define_own(receiver, k, PropDesc { value: Some(v), ..Default::default() }),
                     None => self.define_own(receiver, k, PropDesc::data(v, attr::WEC)),
@@ -191,6 +203,9 @@ impl Vm {
         self.check_interrupt()?;
         let mut cur = o;
         loop {
+            if self.class_of(cur) == class::PROXY {
+                return super::proxy::has(self, cur, k);
+            }
             if self.get_own(cur, k).is_some() {
                 return Ok(true);
             }
@@ -201,8 +216,14 @@ impl Vm {
         }
     }
 
+    /// HasOwnProperty of an ordinary object (see `has_own_property` for any object).
     pub fn has_own(&mut self, o: Value, k: PropKey) -> bool {
         self.get_own(o, k).is_some()
+    }
+
+    /// HasOwnProperty: [[GetOwnProperty]], which a proxy traps.
+    pub fn has_own_property(&mut self, o: Value, k: PropKey) -> JsResult<bool> {
+        Ok(self.get_own_property(o, k)?.is_some())
     }
 
     /// CreateDataProperty.
@@ -301,6 +322,7 @@ impl Vm {
                 self.stack.truncate(nb);
                 r
             }
+            class::PROXY => super::proxy::call(self, base, argc, new_target),
             _ => Err(self.throw_type("value is not a function")),
         }
     }
@@ -334,6 +356,14 @@ impl Vm {
             let p = self.get(new_target, k, new_target)?;
             if p.is_obj() {
                 return Ok(p);
+            }
+            // GetFunctionRealm: a revoked proxy has none
+            let mut c = new_target;
+            while self.is_proxy(c) {
+                if !self.slot(c, super::proxy::HANDLER).is_obj() {
+                    return Err(self.throw_type("Cannot get the realm of a revoked proxy"));
+                }
+                c = self.slot(c, super::proxy::TARGET);
             }
         }
         Ok(self.i(fallback))
