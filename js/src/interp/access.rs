@@ -3,6 +3,7 @@
 
 use crate::vm::object::{attr, class, flag, PropDesc, PropKey};
 use crate::vm::{JsResult, Throw, Value, Vm, A, I};
+use super::proxy::PROXY_PROTO;
 
 /// Arguments of a native call: the callee, `this` and the arguments sit on the value stack
 /// at `base`, `base + 1`, `base + 2..`.
@@ -49,9 +50,7 @@ impl Vm {
                     return Ok(v);
                 }
             }
-            if self.class_of(cur) == class::PROXY {
-                return super::proxy::get(self, cur, k, receiver);
-            }
+            // a proxy has no own properties of its own: it is found at the end of the walk
             if let Some(p) = self.get_own(cur, k) {
                 if p.is_accessor() {
                     if p.getter.is_undefined() {
@@ -61,10 +60,14 @@ impl Vm {
                 }
                 return Ok(p.value);
             }
-            cur = self.proto_of(cur);
-            if !cur.is_obj() {
+            let next = self.proto_of(cur);
+            if !next.is_obj() {
+                if next == PROXY_PROTO {
+                    return super::proxy::get(self, cur, k, receiver);
+                }
                 return Ok(Value::UNDEFINED);
             }
+            cur = next;
         }
     }
 
@@ -127,14 +130,14 @@ impl Vm {
     pub fn set(&mut self, o: Value, k: PropKey, v: Value, receiver: Value) -> JsResult<bool> {
         let mut cur = o;
         let own = loop {
-            if self.class_of(cur) == class::PROXY {
-                return super::proxy::set(self, cur, k, v, receiver);
-            }
             if let Some(p) = self.get_own(cur, k) {
                 break Some(p);
             }
             let p = self.proto_of(cur);
             if !p.is_obj() {
+                if p == PROXY_PROTO {
+                    return super::proxy::set(self, cur, k, v, receiver);
+                }
                 break None;
             }
             cur = p;
@@ -161,7 +164,11 @@ impl Vm {
                 if holder == receiver && own.is_some() {
                     return self.define_own(receiver, k, PropDesc { value: Some(v), ..Default::default() });
                 }
-                match self.get_own_property(receiver, k)? {
+                let existing = match self.get_own(receiver, k) {
+                    None if self.class_of(receiver) == class::PROXY => self.get_own_property(receiver, k)?,
+                    e => e,
+                };
+                match existing {
                     Some(e) if e.is_accessor() || !e.writable() => Ok(false),
                     Some(_) => self.define_own(receiver, k, PropDesc { value: Some(v), ..Default::default() }),
                     None => self.define_own(receiver, k, PropDesc::data(v, attr::WEC)),
@@ -203,16 +210,17 @@ impl Vm {
         self.check_interrupt()?;
         let mut cur = o;
         loop {
-            if self.class_of(cur) == class::PROXY {
-                return super::proxy::has(self, cur, k);
-            }
             if self.get_own(cur, k).is_some() {
                 return Ok(true);
             }
-            cur = self.proto_of(cur);
-            if !cur.is_obj() {
+            let next = self.proto_of(cur);
+            if !next.is_obj() {
+                if next == PROXY_PROTO {
+                    return super::proxy::has(self, cur, k);
+                }
                 return Ok(false);
             }
+            cur = next;
         }
     }
 

@@ -19,6 +19,12 @@ use hashbrown::HashSet;
 pub const TARGET: usize = 0;
 pub const HANDLER: usize = 1;
 
+/// The prototype word of a proxy cell: neither an object nor null, so the ordinary walks of
+/// `Vm::get` / `set` / `has_property` notice a proxy only where a walk would end anyway (a
+/// proxy has no own properties in its cell), keeping the class check off the fast path.
+/// Its [[GetPrototypeOf]] is `get_prototype_of`; this word never reaches JavaScript.
+pub const PROXY_PROTO: Value = Value::EMPTY;
+
 /// How many proxies one prototype-chain walk may cross: a prototype cycle can close through a
 /// proxy's target (the ordinary cycle check stops at a proxy), so walks are bounded.
 const MAX_WALK: u32 = 1_000_000;
@@ -159,7 +165,7 @@ impl Vm {
 
     /// ProxyCreate (the arguments are checked by the caller).
     pub fn new_proxy(&mut self, target: Value, handler: Value) -> JsResult<Value> {
-        let p = self.new_object_with(class::PROXY, Value::NULL, 2)?;
+        let p = self.new_object_with(class::PROXY, PROXY_PROTO, 2)?;
         self.set_slot(p, TARGET, target);
         self.set_slot(p, HANDLER, handler);
         let mut f = 0;
@@ -328,6 +334,8 @@ fn proxy_get_own(vm: &mut Vm, mut p: Value, k: PropKey) -> JsResult<Option<Prop>
 }
 
 /// [[DefineOwnProperty]] of a proxy (called from `Vm::define_own`).
+#[cold]
+#[inline(never)]
 pub fn define(vm: &mut Vm, p: Value, k: PropKey, d: PropDesc) -> JsResult<bool> {
     rooted(vm, |vm| proxy_define(vm, p, k, d))
 }
@@ -380,6 +388,8 @@ fn proxy_define(vm: &mut Vm, mut p: Value, k: PropKey, d: PropDesc) -> JsResult<
 
 /// [[HasProperty]] from `o`, a proxy met on a prototype chain walk (called from
 /// `Vm::has_property`): continues the walk through ordinary objects and proxies alike.
+#[cold]
+#[inline(never)]
 pub fn has(vm: &mut Vm, o: Value, k: PropKey) -> JsResult<bool> {
     rooted(vm, |vm| has_walk(vm, o, k))
 }
@@ -423,6 +433,8 @@ fn has_walk(vm: &mut Vm, o: Value, k: PropKey) -> JsResult<bool> {
 }
 
 /// [[Get]] from `o`, a proxy met on a prototype chain walk (called from `Vm::get`).
+#[cold]
+#[inline(never)]
 pub fn get(vm: &mut Vm, o: Value, k: PropKey, receiver: Value) -> JsResult<Value> {
     rooted(vm, |vm| get_walk(vm, o, k, receiver))
 }
@@ -472,6 +484,8 @@ fn get_walk(vm: &mut Vm, o: Value, k: PropKey, receiver: Value) -> JsResult<Valu
 }
 
 /// [[Set]] from `o`, a proxy met on a prototype chain walk (called from `Vm::set`).
+#[cold]
+#[inline(never)]
 pub fn set(vm: &mut Vm, o: Value, k: PropKey, v: Value, receiver: Value) -> JsResult<bool> {
     rooted(vm, |vm| {
         vm.stack.push(v);
@@ -715,6 +729,8 @@ fn proxy_prevent_extensions(vm: &mut Vm, mut p: Value) -> JsResult<bool> {
 
 /// [[Call]] and [[Construct]] of the proxy at `stack[base]` (this at `base + 1`, the
 /// arguments after it; a construct when `new_target` is not undefined).
+#[cold]
+#[inline(never)]
 pub fn call(vm: &mut Vm, base: usize, argc: usize, new_target: Value) -> JsResult<Value> {
     let construct = !new_target.is_undefined();
     let name = if construct { "construct" } else { "apply" };
