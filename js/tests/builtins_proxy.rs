@@ -119,6 +119,7 @@ fn proxies_under_collection_at_every_safe_point() {
     check_with(TRAPS, true);
     check_with(ENGINE_SEES_PROXIES, true);
     check_with(INVARIANTS, true);
+    check_with(CREATION_AND_REVOCATION, true);
 }
 
 const DEEP: &[(&str, &str)] = &[
