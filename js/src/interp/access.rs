@@ -60,6 +60,9 @@ impl Vm {
                 }
                 return Ok(p.value);
             }
+            if self.class_of(cur) == class::TYPED_ARRAY && crate::builtins::typedarray::is_numeric_key(self, k) {
+                return Ok(Value::UNDEFINED);
+            }
             let next = self.proto_of(cur);
             if !next.is_obj() {
                 if next == PROXY_PROTO {
@@ -96,6 +99,8 @@ impl Vm {
             I::BooleanProto
         } else if v.is_sym() {
             I::SymbolProto
+        } else if v.is_bigint() {
+            I::BigIntProto
         } else {
             let what = if v.is_null() { "null" } else { "undefined" };
             let kn = self.key_display(k);
@@ -130,6 +135,11 @@ impl Vm {
     pub fn set(&mut self, o: Value, k: PropKey, v: Value, receiver: Value) -> JsResult<bool> {
         let mut cur = o;
         let own = loop {
+            if self.class_of(cur) == class::TYPED_ARRAY {
+                if let Some(r) = crate::builtins::typedarray::set_hook(self, cur, k, v, receiver)? {
+                    return Ok(r);
+                }
+            }
             if let Some(p) = self.get_own(cur, k) {
                 break Some(p);
             }
@@ -212,6 +222,9 @@ impl Vm {
         loop {
             if self.get_own(cur, k).is_some() {
                 return Ok(true);
+            }
+            if self.class_of(cur) == class::TYPED_ARRAY && crate::builtins::typedarray::is_numeric_key(self, k) {
+                return Ok(false);
             }
             let next = self.proto_of(cur);
             if !next.is_obj() {

@@ -403,6 +403,9 @@ fn has_walk(vm: &mut Vm, o: Value, k: PropKey) -> JsResult<bool> {
             if vm.get_own(cur, k).is_some() {
                 return Ok(true);
             }
+            if vm.class_of(cur) == class::TYPED_ARRAY && crate::builtins::typedarray::is_numeric_key(vm, k) {
+                return Ok(false);
+            }
             cur = vm.proto_of(cur);
             if !cur.is_obj() {
                 return Ok(false);
@@ -454,6 +457,9 @@ fn get_walk(vm: &mut Vm, o: Value, k: PropKey, receiver: Value) -> JsResult<Valu
                 }
                 return vm.call(p.getter, receiver, &[]);
             }
+            if vm.class_of(cur) == class::TYPED_ARRAY && crate::builtins::typedarray::is_numeric_key(vm, k) {
+                return Ok(Value::UNDEFINED);
+            }
             cur = vm.proto_of(cur);
             if !cur.is_obj() {
                 return Ok(Value::UNDEFINED);
@@ -500,6 +506,11 @@ fn set_walk(vm: &mut Vm, o: Value, k: PropKey, v: Value, receiver: Value) -> JsR
     let mut steps = 0;
     loop {
         if !vm.is_proxy(cur) {
+            if vm.class_of(cur) == class::TYPED_ARRAY {
+                if let Some(r) = crate::builtins::typedarray::set_hook(vm, cur, k, v, receiver)? {
+                    return Ok(r);
+                }
+            }
             if let Some(p) = vm.get_own(cur, k) {
                 return vm.set_with_own(cur, Some(p), k, v, receiver);
             }
