@@ -92,6 +92,9 @@ const ENGINE_SEES_PROXIES: &[(&str, &str)] = &[
     ("['get', 'for-in', 'instanceof'].map(w => { try { ({ get: () => o.missing, 'for-in': () => { for (var k in o); }, instanceof: () => o instanceof Array })[w](); return w + ':no'; } catch (e) { return e.constructor.name; } }).join()", "RangeError,RangeError,RangeError"),
     ("var f = new Proxy(function () { return this; }, {}); var b = f.bind(1); typeof b() + ' ' + b.name", "object bound "),
     ("new Proxy({ a: [1] }, {})", "{ a: [ 1 ] }"),
+    // a typed array behind a proxy keeps its integer-indexed behaviour
+    ("var ta = new Uint8Array([1, 2]); var pt = new Proxy(ta, {}); pt[1] = 300; pt[1] + ' ' + pt[5] + ' ' + (5 in pt) + ' ' + ta[1] + ' ' + Object.keys(pt)", "44 undefined false 44 0,1"),
+    ("var o2 = Object.create(new Proxy(new Uint8Array(1), {})); o2[3] = 1; o2[3] + ' ' + Object.keys(o2).length", "undefined 0"),
 ];
 
 #[test]
