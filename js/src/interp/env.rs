@@ -261,6 +261,9 @@ impl Vm {
                         let n = self.key_display(key);
                         return Err(self.throw_ref(&format!("{n} is not defined")));
                     }
+                } else if self.is_proxy(obj) && !self.has_property(obj, key)? {
+                    // GetBindingValue asks a `with` object again (only a proxy can tell)
+                    return Ok(Value::UNDEFINED);
                 }
                 self.get(obj, key, obj)
             }
@@ -305,9 +308,10 @@ impl Vm {
                 Ok(())
             }
             Ref::Object { obj, key } => {
-                // SetMutableBinding of an object record: a binding deleted since it was
-                // resolved is a ReferenceError in strict code
-                if strict && !self.has_property(obj, key)? {
+                // SetMutableBinding asks the object again: a binding deleted since it was
+                // resolved is a ReferenceError in strict code (and a `with` proxy can tell)
+                let recheck = strict || self.is_proxy(obj);
+                if recheck && !self.has_property(obj, key)? && strict {
                     let n = self.key_display(key);
                     return Err(self.throw_ref(&format!("{n} is not defined")));
                 }

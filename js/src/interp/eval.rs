@@ -461,21 +461,29 @@ impl Vm {
         let mut seen: hashbrown::HashSet<PropKey> = hashbrown::HashSet::new();
         let mut out = Vec::new();
         let mut cur = o;
+        let mut steps = 0;
         while cur.is_obj() {
-            for k in self.own_keys(cur) {
+            if self.is_proxy(cur) {
+                super::proxy::walk_step(self, &mut steps)?;
+            }
+            // the object on the walk stays rooted while a proxy's traps run
+            self.stack.push(cur);
+            for k in self.own_property_keys(cur)? {
                 if k.is_symbol() {
                     continue;
                 }
                 if !seen.insert(k) {
                     continue;
                 }
-                if let Some(p) = self.get_own(cur, k) {
+                if let Some(p) = self.get_own_property(cur, k)? {
                     if p.enumerable() {
-                        out.push(self.key_to_value(k)?);
+                        let kv = self.key_to_value(k)?;
+                        self.stack.push(kv);
+                        out.push(kv);
                     }
                 }
             }
-            cur = self.proto_of(cur);
+            cur = self.get_prototype_of(cur)?;
         }
         Ok(out)
     }
@@ -682,11 +690,12 @@ impl Vm {
                         let o = self.new_object()?;
                         self.stack.push(o);
                         let src = self.to_object(v)?;
-                        for k in self.own_keys(src) {
+                        self.stack.push(src);
+                        for k in self.own_property_keys(src)? {
                             if used.contains(&self.key_word_value(k)) {
                                 continue;
                             }
-                            if let Some(p) = self.get_own(src, k) {
+                            if let Some(p) = self.get_own_property(src, k)? {
                                 if p.enumerable() {
                                     let val = self.get(src, k, src)?;
                                     self.create_data_property(o, k, val)?;
@@ -782,10 +791,27 @@ impl Vm {
         }
     }
 
-    /// Binds one pattern element to the value `fetch` produces. An assignment target that
-    /// is a reference (`o.p`, `o[k]`) is evaluated before the fetch (IteratorDestructuring-
-    /// and KeyedDestructuringAssignmentEvaluation).
+    /// Binds one pattern element to the value `fetch` produces (a property read or an
+    /// iterator step). An assignment target's reference is made before the fetch
+    /// (IteratorDestructuring- and KeyedDestructuringAssignmentEvaluation): an identifier is
+    /// resolved first (observable through a `with` proxy), `o.p` / `o[k]` evaluated first.
+    /// The caller truncates the stack.
     fn bind_elem_fetch(&mut self, cx: &Ctx, e: &PatElem, env: Option<Value>, fetch: &mut dyn FnMut(&mut Vm) -> JsResult<Value>) -> JsResult<()> {
+        if let (Pattern::Ident(n, _), None) = (&e.target, env) {
+            let a = self.atom_of(&cx.ci, n)?;
+            let r = self.resolve(a)?;
+            if let Ref::Object { obj, .. } = r {
+                self.stack.push(obj);
+            }
+            let mut v = fetch(self)?;
+            if v.is_undefined() {
+                if let Some(init) = &e.init {
+                    self.stack.push(v);
+                    v = self.eval_named(cx, init, &e.target)?;
+                }
+            }
+            return self.put_ref(r, v, cx.strict);
+        }
         if let (Pattern::Expr(te), None) = (&e.target, env) {
             let lr = self.eval_lref(cx, te)?;
             let base = self.stack.len();
@@ -1462,7 +1488,7 @@ impl Vm {
                 self.stack.pop();
                 let k = k?;
                 let obj = self.to_object(o)?;
-                let ok = self.delete_own(obj, k);
+                let ok = self.delete_property(obj, k)?;
                 if !ok && cx.strict {
                     let kn = self.key_display(k);
                     return Err(self.throw_type(&format!("Cannot delete property '{kn}' of object")));
@@ -1477,7 +1503,7 @@ impl Vm {
                 let at = self.atom_of(&cx.ci, n)?;
                 match self.resolve(at)? {
                     Ref::Unresolvable { .. } => Ok(Value::TRUE),
-                    Ref::Object { obj, key } => Ok(Value::bool(self.delete_own(obj, key))),
+                    Ref::Object { obj, key } => Ok(Value::bool(self.delete_property(obj, key)?)),
                     _ => Ok(Value::FALSE),
                 }
             }
@@ -1783,20 +1809,24 @@ impl Vm {
             return Ok(());
         }
         let from = self.to_object(src)?;
+        let base = self.stack.len();
         self.stack.push(from);
-        for k in self.own_keys(from) {
-            if excluded.contains(&k) {
-                continue;
-            }
-            if let Some(p) = self.get_own(from, k) {
-                if p.enumerable() {
-                    let v = self.get(from, k, from)?;
-                    self.create_data_property(target, k, v)?;
+        let r = (|| {
+            for k in self.own_property_keys(from)? {
+                if excluded.contains(&k) {
+                    continue;
+                }
+                if let Some(p) = self.get_own_property(from, k)? {
+                    if p.enumerable() {
+                        let v = self.get(from, k, from)?;
+                        self.create_data_property(target, k, v)?;
+                    }
                 }
             }
-        }
-        self.stack.pop();
-        Ok(())
+            Ok(())
+        })();
+        self.stack.truncate(base);
+        r
     }
 
     fn eval_template(&mut self, cx: &Ctx, t: &Template) -> JsResult<Value> {
