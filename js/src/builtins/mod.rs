@@ -13,6 +13,7 @@ pub mod error;
 pub mod global;
 pub mod json;
 pub mod math;
+pub mod module;
 pub mod number;
 pub mod numconv;
 pub mod object;
@@ -48,7 +49,7 @@ struct Table {
 fn table() -> &'static Table {
     static T: OnceLock<Table> = OnceLock::new();
     T.get_or_init(|| {
-        let lists: [&'static [NativeDef]; 15] = [
+        let lists: [&'static [NativeDef]; 16] = [
             object::NATIVES,
             global::NATIVES,
             error::NATIVES,
@@ -64,6 +65,7 @@ fn table() -> &'static Table {
             regexp::NATIVES,
             reflect::NATIVES,
             uri::NATIVES,
+            module::NATIVES,
         ];
         let mut defs = Vec::new();
         let mut by_name = HashMap::new();
@@ -250,6 +252,7 @@ pub fn init_realm(vm: &mut Vm) -> JsResult<()> {
     date::init(vm)?;
     reflect::init(vm)?;
     uri::init(vm)?;
+    module::init(vm)?;
     Ok(())
 }
 
