@@ -394,8 +394,6 @@ function checkField(m, f, v, errs) {
 
 // Shared by every record (model prototypes inherit from it).
 const RecordProto = {
-  get id() { return this[DATA].v.id; },
-  set id(v) { throw new TypeError(`${this[DATA].m.name}.id is read-only`); },
   update(attrs) {
     if (!isPlain(attrs)) throw new TypeError(`${this[DATA].m.name}#update: expects an object of field values`);
     write(this, attrs);
@@ -506,7 +504,6 @@ function create(m, attrs) {
     const rec = Object.create(m.Model.prototype);
     const st = { m, v: draft, ch: null, dead: false, ls: null };
     Object.defineProperty(rec, DATA, { value: st });
-    Object.preventExtensions(rec);
     if (m.hooks.beforeValidate) runHook(m, "beforeValidate", rec, draft);
     validate(m, draft);
     if (m.hooks.beforeSave) { runHook(m, "beforeSave", rec, draft); validate(m, draft); }
@@ -515,6 +512,9 @@ function create(m, attrs) {
       if (c) throw new UniqueError(m.name, ix.fields, k, c[DATA].v.id);
     }
     draft.id = m.nextId++;
+    // the id is an own read-only property: the shell shows it (Book { id: 1 })
+    Object.defineProperty(rec, "id", { value: draft.id, enumerable: true });
+    Object.preventExtensions(rec);
     m.records.set(draft.id, rec);
     for (const ix of m.indexes) ix.add(ix.keyFor(draft), rec);
     logUndo(() => {
@@ -642,7 +642,10 @@ function unlink(a, x, y) {
   logUndo(() => { sx.add(y); if (sy) sy.add(x); });
 }
 class Collection {
-  constructor(assoc, owner) { this.assoc = assoc; this.owner = owner; }
+  constructor(assoc, owner) {
+    Object.defineProperty(this, "assoc", { value: assoc });
+    Object.defineProperty(this, "owner", { value: owner });
+  }
   check(r) {
     if (!isRecord(r) || r[DATA].m.name !== this.assoc.model || r[DATA].dead) {
       throw new TypeError(`${this.owner}.${this.assoc.name}: expects a live ${this.assoc.model} record (got ${show(r)})`);

@@ -69,7 +69,8 @@ test("unknown properties are refused", () => {
   eq(Object.isExtensible(b), false);
   eq(codes(throws(() => b.update({ colour: "red" }))), ["colour:unknown"]);
   eq(codes(throws(() => b.update({ id: 7 }))), ["id:readonly"]);
-  throws(() => { b.id = 9; }, "TypeError");
+  throws(() => { "use strict"; b.id = 9; }, "TypeError");
+  eq(b.id, Object.getOwnPropertyDescriptor(b, "id").value);
   eq(db.isRecord(b), true);
 });
 
