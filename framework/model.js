@@ -515,6 +515,7 @@ function create(m, attrs) {
     // the id is an own read-only property: the shell shows it (Book { id: 1 })
     Object.defineProperty(rec, "id", { value: draft.id, enumerable: true });
     Object.preventExtensions(rec);
+    ken.loudSets(rec);   // so `rec.unknown = 1` throws in sloppy code too
     m.records.set(draft.id, rec);
     for (const ix of m.indexes) ix.add(ix.keyFor(draft), rec);
     logUndo(() => {

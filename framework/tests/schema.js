@@ -64,8 +64,10 @@ test("unknown properties are refused", () => {
   eq(codes(e), ["colour:unknown"]);
   const b = Book.create({ title: "sealed" });
   throws(() => { "use strict"; b.colour = "red"; }, "TypeError");   // strict code: a TypeError
-  (function () { b.colour = "red"; })();   // sloppy code: the write is ignored
+  const sloppy = throws(function () { b.colour = "red"; }, "TypeError");   // sloppy code too
+  eq(sloppy.message, "Cannot add property 'colour', object is not extensible");
   eq(b.colour, undefined);
+  throws(function () { b.id = 9; }, { name: "TypeError", message: "Cannot assign to read only property 'id' of object" });
   eq(Object.isExtensible(b), false);
   eq(codes(throws(() => b.update({ colour: "red" }))), ["colour:unknown"]);
   eq(codes(throws(() => b.update({ id: 7 }))), ["id:readonly"]);

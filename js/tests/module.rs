@@ -21,6 +21,25 @@ fn require_knows_ken_model_and_refuses_other_names() {
 }
 
 #[test]
+fn records_refuse_unknown_properties_loudly_even_in_sloppy_code() {
+    check_with(
+        &[
+            ("var db = require('ken/model'); var R = db.model('R', { a: 'integer' }); var r = R.create({ a: 1 }); r.a", "1"),
+            ("r.b = 2", "TypeError: Cannot add property 'b', object is not extensible"),
+            ("r['c'] = 2", "TypeError: Cannot add property 'c', object is not extensible"),
+            ("r.id = 5", "TypeError: Cannot assign to read only property 'id' of object"),
+            ("r.a = 7; r.a", "7"),
+            ("Object.keys(r).join()", "id"),
+            // ordinary objects keep the sloppy rule: a refused write is ignored
+            ("var o = Object.preventExtensions({}); o.x = 1; o.x", "undefined"),
+            ("(function () { 'use strict'; o.x = 1; })()", "TypeError: Cannot add property 'x', object is not extensible"),
+            ("(function () { 'use strict'; Object.freeze({ y: 1 }).y = 2; })()", "TypeError: Cannot assign to read only property 'y' of object"),
+        ],
+        true,
+    );
+}
+
+#[test]
 fn a_deleted_cache_entry_loads_a_fresh_copy() {
     check(&[
         ("var a = require('ken/model'); delete require.cache['ken/model']; a === require('ken/model')", "false"),

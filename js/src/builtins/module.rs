@@ -8,7 +8,7 @@ use crate::interp::access::Args;
 use crate::vm::object::attr;
 use crate::vm::{JsResult, Value, Vm, I};
 
-pub const NATIVES: &[NativeDef] = &[def("require", require, 1)];
+pub const NATIVES: &[NativeDef] = &[def("require", require, 1), def("kenModule.loudSets", loud_sets, 1)];
 
 /// (name, source) of every built-in module.
 const MODULES: &[(&str, &str)] = &[("ken/model", include_str!("../../../framework/model.js"))];
@@ -46,7 +46,8 @@ fn require(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     let base = vm.stack.len();
     let r = (|| {
         vm.stack.push(cache);
-        let wrapper = format!("(function (module, exports, require) {{{src}\n}})");
+        // `ken` holds the engine hooks the built-in modules need
+        let wrapper = format!("(function (module, exports, require, ken) {{{src}\n}})");
         let saved = vm.env;
         let f = vm.eval_code(&wrapper, crate::interp::codeflag::EVAL, true);
         vm.env = saved;
@@ -58,7 +59,10 @@ fn require(vm: &mut Vm, a: &Args) -> JsResult<Value> {
         let exports = vm.new_plain(op)?;
         vm.stack.push(exports);
         vm.def_value(module, "exports", exports, attr::WEC)?;
-        vm.call(f, Value::UNDEFINED, &[module, exports, req])?;
+        let ken = vm.new_plain(op)?;
+        vm.stack.push(ken);
+        vm.def_methods(ken, &["kenModule.loudSets"])?;
+        vm.call(f, Value::UNDEFINED, &[module, exports, req, ken])?;
         let out = vm.get_str(module, "exports")?;
         vm.stack.push(out);
         vm.set_str(cache, &name, out)?;
@@ -66,4 +70,16 @@ fn require(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     })();
     vm.stack.truncate(base);
     r
+}
+
+/// `ken.loudSets(o)`: a refused write to `o` throws a TypeError in sloppy code too (the
+/// framework's records refuse unknown properties this way, having no Proxy to trap them).
+fn loud_sets(vm: &mut Vm, a: &Args) -> JsResult<Value> {
+    let o = a.get(vm, 0);
+    if !o.is_obj() {
+        return Err(vm.throw_type("loudSets: expects an object"));
+    }
+    let f = vm.flags(o) | crate::vm::object::flag::LOUD_SETS;
+    vm.set_flags(o, f);
+    Ok(o)
 }
