@@ -502,7 +502,7 @@ function create(m, attrs) {
   return atomic(() => {
     const draft = draftOf(m, null, attrs, true);
     const rec = Object.create(m.Model.prototype);
-    const st = { m, v: draft, ch: null, dead: false, ls: null };
+    const st = { m, v: draft, ch: null, dead: false, destroying: false, ls: null };
     Object.defineProperty(rec, DATA, { value: st });
     if (m.hooks.beforeValidate) runHook(m, "beforeValidate", rec, draft);
     validate(m, draft);
@@ -580,8 +580,16 @@ function sameValue(a, b) {
 
 function destroy(rec) {
   const st = rec[DATA], m = st.m;
-  if (st.dead) return;
-  atomic(() => {
+  if (st.dead || st.destroying) return;   // a dependent cycle reaches a record twice
+  st.destroying = true;
+  try {
+    atomic(() => destroyNow(rec, st, m));
+  } finally {
+    st.destroying = false;
+  }
+}
+function destroyNow(rec, st, m) {
+  {
     runHook(m, "beforeDestroy", rec, null);
     // records of any model that refer to this one: the declared hasMany decides, else nullify
     for (const dep of m.dependents) {
@@ -618,7 +626,7 @@ function destroy(rec) {
     });
     runHook(m, "afterDestroy", rec, null);
     emit("delete", rec, null);
-  });
+  }
 }
 
 // ----- many-to-many -------------------------------------------------------------------------

@@ -117,3 +117,33 @@ test("bad associations are refused", () => {
   throws(() => db.model("BadB", { x: "string" }, { hasMany: { x: { model: "Y" } } }), { code: "definition" });
   throws(() => db.model("BadC", { x: { type: "ref" } }), { code: "definition" });
 });
+
+test("a self-referencing tree destroys its subtree, cycles included", () => {
+  const Node = db.model("Node", { name: "string", parent: { ref: "Node" }, buddy: { ref: "Node" } }, {
+    hasMany: { children: { model: "Node", foreignKey: "parent", dependent: "destroy" } },
+  });
+  const root = Node.create({ name: "root" });
+  const a = root.children.create({ name: "a" }), b = root.children.create({ name: "b" });
+  const a1 = a.children.create({ name: "a1" });
+  eq(root.children.pluck("name"), ["a", "b"]);
+  root.parent = a1;   // a cycle: root -> a -> a1 -> root
+  b.buddy = a;        // a plain reference is nullified
+  const keep = Node.create({ name: "keep", buddy: a1 });
+  a.destroy();
+  eq([a.isDestroyed, a1.isDestroyed, root.isDestroyed, b.isDestroyed], [true, true, true, true]);
+  eq(keep.buddy, null);
+  eq(Node.pluck("name"), ["keep"]);
+});
+
+test("Model.update(id, attrs) and db.drop", () => {
+  const T = db.model("Temp", { v: "integer" });
+  const t = T.create({ v: 1 });
+  T.update(t.id, { v: 2 });
+  eq(t.v, 2);
+  throws(() => T.update(999, { v: 1 }), "NotFoundError");
+  throws(() => db.drop("Author"), { code: "restrict" });   // Book and Essay refer to it
+  db.drop("Temp");
+  throws(() => db.model("Temp"), "NotFoundError");
+  eq(t.isDestroyed, true);
+  throws(() => db.drop("Temp"), "NotFoundError");
+});
