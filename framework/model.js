@@ -171,98 +171,99 @@ function cmpKey(a, b) {
   return 0;
 }
 
-const CHUNK = 256;
-// A sorted list of (key, record) in chunks of at most 2*CHUNK entries: insert and delete cost
-// a binary search and a splice of one small chunk.
+const CHUNK = 128;
+// The distinct keys of an index in order, in chunks of at most 2*CHUNK keys: an insert or a
+// delete costs a binary search and a splice of one small chunk. The records of each key are
+// in the index's hash map, so only a new or a vanished key touches this structure.
 class Ordered {
-  constructor() { this.chunks = []; this.size = 0; }
-  // entry order: key, then record id (so equal keys stay distinct and findable)
-  static before(k, id, ck, cid) { const c = cmpKey(k, ck); return c < 0 || (c === 0 && id < cid); }
-  chunkFor(k, id) {
+  constructor() { this.chunks = []; }
+  // the chunk that holds k or where it belongs
+  chunkFor(k) {
     const cs = this.chunks;
     let lo = 0, hi = cs.length - 1;
     while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      const c = cs[mid], last = c.keys.length - 1;
-      if (Ordered.before(c.keys[last], c.recs[last][DATA].v.id, k, id)) lo = mid + 1; else hi = mid;
+      const mid = (lo + hi) >> 1, ks = cs[mid];
+      if (cmpKey(ks[ks.length - 1], k) < 0) lo = mid + 1; else hi = mid;
     }
     return lo;
   }
-  static pos(c, k, id) {
-    let lo = 0, hi = c.keys.length;
+  static pos(ks, k) {
+    let lo = 0, hi = ks.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (Ordered.before(c.keys[mid], c.recs[mid][DATA].v.id, k, id)) lo = mid + 1; else hi = mid;
+      if (cmpKey(ks[mid], k) < 0) lo = mid + 1; else hi = mid;
     }
     return lo;
   }
-  insert(k, rec) {
-    const id = rec[DATA].v.id;
-    this.size++;
-    if (!this.chunks.length) { this.chunks.push({ keys: [k], recs: [rec] }); return; }
-    const ci = this.chunkFor(k, id), c = this.chunks[ci];
-    const p = Ordered.pos(c, k, id);
-    c.keys.splice(p, 0, k);
-    c.recs.splice(p, 0, rec);
-    if (c.keys.length > 2 * CHUNK) {
-      this.chunks.splice(ci + 1, 0, { keys: c.keys.splice(CHUNK), recs: c.recs.splice(CHUNK) });
-    }
-  }
-  remove(k, rec) {
-    if (!this.chunks.length) return;
-    const id = rec[DATA].v.id;
-    const ci = this.chunkFor(k, id), c = this.chunks[ci];
-    const p = Ordered.pos(c, k, id);
-    if (c.recs[p] !== rec) return;
-    this.size--;
-    c.keys.splice(p, 1);
-    c.recs.splice(p, 1);
-    if (!c.keys.length) this.chunks.splice(ci, 1);
-  }
-  // records with lo (<|<=) key (<|<=) hi, in key order; a missing bound is open
-  range(lo, loIncl, hi, hiIncl, out) {
+  insert(k) {
     const cs = this.chunks;
+    if (!cs.length) { cs.push([k]); return; }
+    const last = cs[cs.length - 1];
+    if (cmpKey(last[last.length - 1], k) < 0) {   // appending (ids, serials, timestamps)
+      last.push(k);
+      if (last.length > 2 * CHUNK) cs.push(last.splice(CHUNK));
+      return;
+    }
+    const ci = this.chunkFor(k), ks = cs[ci];
+    const p = Ordered.pos(ks, k);
+    if (p < ks.length && cmpKey(ks[p], k) === 0 && cmpKey(k, ks[p]) === 0) return;
+    ks.splice(p, 0, k);
+    if (ks.length > 2 * CHUNK) this.chunks.splice(ci + 1, 0, ks.splice(CHUNK));
+  }
+  remove(k) {
+    if (!this.chunks.length) return;
+    const ci = this.chunkFor(k), ks = this.chunks[ci];
+    const p = Ordered.pos(ks, k);
+    if (p >= ks.length || cmpKey(ks[p], k) !== 0 || cmpKey(k, ks[p]) !== 0) return;
+    ks.splice(p, 1);
+    if (!ks.length) this.chunks.splice(ci, 1);
+  }
+  // calls each(key) for the keys with lo (<|<=) key (<|<=) hi, in order; a missing bound is open
+  range(lo, loIncl, hi, hiIncl, each) {
+    const cs = this.chunks;
+    const below = (k) => { const c = cmpKey(k, lo); return c < 0 || (c === 0 && !loIncl); };
     let ci = 0, p = 0;
     if (lo !== undefined) {
-      // first entry not below the bound
       let a = 0, b = cs.length;
       while (a < b) {
-        const mid = (a + b) >> 1, c = cs[mid];
-        const c0 = cmpKey(c.keys[c.keys.length - 1], lo);
-        if (c0 < 0 || (c0 === 0 && !loIncl)) a = mid + 1; else b = mid;
+        const mid = (a + b) >> 1;
+        if (below(cs[mid][cs[mid].length - 1])) a = mid + 1; else b = mid;
       }
       ci = a;
       if (ci < cs.length) {
-        const c = cs[ci];
-        let x = 0, y = c.keys.length;
+        const ks = cs[ci];
+        let x = 0, y = ks.length;
         while (x < y) {
-          const mid = (x + y) >> 1, c0 = cmpKey(c.keys[mid], lo);
-          if (c0 < 0 || (c0 === 0 && !loIncl)) x = mid + 1; else y = mid;
+          const mid = (x + y) >> 1;
+          if (below(ks[mid])) x = mid + 1; else y = mid;
         }
         p = x;
       }
     }
     for (; ci < cs.length; ci++, p = 0) {
-      const c = cs[ci];
-      for (; p < c.keys.length; p++) {
+      const ks = cs[ci];
+      for (; p < ks.length; p++) {
         if (hi !== undefined) {
-          const c0 = cmpKey(c.keys[p], hi);
-          if (c0 > 0 || (c0 === 0 && !hiIncl)) return out;
+          const c = cmpKey(ks[p], hi);
+          if (c > 0 || (c === 0 && !hiIncl)) return;
         }
-        out.push(c.recs[p]);
+        each(ks[p]);
       }
     }
-    return out;
   }
 }
 
+function hasNull(k) { return k === null || (Array.isArray(k) && k.includes(null)); }
+
+// A hash map from key to its record (unique index, key without nulls) or to a Set of records;
+// ordered indexes also keep their keys in an Ordered.
 class Index {
   constructor(model, fields, unique, ordered) {
     this.model = model;
     this.fields = fields;
     this.unique = unique;
     this.name = fields.join("+");
-    this.map = new Map();     // key -> record (unique) or Set of records
+    this.map = new Map();
     this.sorted = ordered ? new Ordered() : null;
   }
   keyFor(vals) {
@@ -273,37 +274,48 @@ class Index {
     return k;
   }
   hashKey(k) { return Array.isArray(k) ? JSON.stringify(k) : k; }
-  // the record holding key k in a unique index, if it is not `self`
+  // the record holding key k in a unique index, if it is not `self` (keys with nulls never collide)
   conflict(k, self) {
-    if (!this.unique || k === null || (Array.isArray(k) && k.some((x) => x === null))) return undefined;
+    if (!this.unique || hasNull(k)) return undefined;
     const r = this.map.get(this.hashKey(k));
     return r !== undefined && r !== self ? r : undefined;
   }
   add(k, rec) {
-    const h = this.hashKey(k);
-    if (this.unique) {
-      if (k !== null) this.map.set(h, rec);
+    const h = this.hashKey(k), cur = this.map.get(h);
+    if (this.unique && !hasNull(k)) {
+      this.map.set(h, rec);
+    } else if (cur) {
+      cur.add(rec);
+      return;
     } else {
-      let s = this.map.get(h);
-      if (!s) this.map.set(h, (s = new Set()));
-      s.add(rec);
+      const set = new Set();
+      set.add(rec);
+      this.map.set(h, set);
     }
-    if (this.sorted) this.sorted.insert(k, rec);
+    if (this.sorted && cur === undefined) this.sorted.insert(k);
   }
   remove(k, rec) {
-    const h = this.hashKey(k);
-    if (this.unique) {
-      if (this.map.get(h) === rec) this.map.delete(h);
-    } else {
-      const s = this.map.get(h);
-      if (s) { s.delete(rec); if (!s.size) this.map.delete(h); }
-    }
-    if (this.sorted) this.sorted.remove(k, rec);
+    const h = this.hashKey(k), cur = this.map.get(h);
+    if (cur === undefined) return;
+    if (cur instanceof Set) {
+      cur.delete(rec);
+      if (cur.size) return;
+    } else if (cur !== rec) return;
+    this.map.delete(h);
+    if (this.sorted) this.sorted.remove(k);
   }
   lookup(k) {
     const r = this.map.get(this.hashKey(k));
     if (r === undefined) return [];
-    return this.unique ? [r] : Array.from(r);
+    return r instanceof Set ? Array.from(r) : [r];
+  }
+  range(lo, loIncl, hi, hiIncl) {
+    const out = [];
+    this.sorted.range(lo, loIncl, hi, hiIncl, (k) => {
+      const r = this.map.get(this.hashKey(k));
+      if (r instanceof Set) { for (const x of r) out.push(x); } else if (r !== undefined) out.push(r);
+    });
+    return out;
   }
   describe() { return `${this.model}(${this.fields.join(", ")})${this.unique ? " unique" : ""}${this.sorted ? " ordered" : ""}`; }
 }
@@ -355,38 +367,40 @@ function typeOk(f, v) {
 const A_OR_AN = { integer: "an integer", object: "an object", array: "an array", any: "anything" };
 
 // every failing check of one field value, pushed to errs
+function bad(errs, f, v, code, message) {
+  errs.push({ field: f.name, code, message: f.message || message, value: v });
+}
 function checkField(m, f, v, errs) {
   const name = f.name;
-  const err = (code, message) => errs.push({ field: name, code, message: f.message || message, value: v });
   if (v === undefined || v === null) {
-    if (f.required) err("required", `${name} is required`);
+    if (f.required) bad(errs, f, v, "required", `${name} is required`);
     return;
   }
   if (!typeOk(f, v)) {
     if (f.type === "ref") {
-      err(isRecord(v) && v[DATA].dead ? "destroyed" : "type",
+      bad(errs, f, v, isRecord(v) && v[DATA].dead ? "destroyed" : "type",
         isRecord(v) && v[DATA].dead ? `${name} refers to a destroyed ${f.ref}` : `${name} must be a ${f.ref} record`);
-    } else err("type", `${name} must be ${A_OR_AN[f.type] || "a " + f.type} (got ${show(v)})`);
+    } else bad(errs, f, v, "type", `${name} must be ${A_OR_AN[f.type] || "a " + f.type} (got ${show(v)})`);
     return;
   }
-  if (f.enum && !f.enum.includes(v)) err("enum", `${name} must be one of ${f.enum.map(show).join(", ")} (got ${show(v)})`);
+  if (f.enum && !f.enum.includes(v)) bad(errs, f, v, "enum", `${name} must be one of ${f.enum.map(show).join(", ")} (got ${show(v)})`);
   const mag = v instanceof Date ? v.getTime() : v;
-  if (f.min !== undefined && typeof mag === "number" && mag < keyOf(f.min)) err("min", `${name} must be at least ${show(f.min)} (got ${show(v)})`);
-  if (f.max !== undefined && typeof mag === "number" && mag > keyOf(f.max)) err("max", `${name} must be at most ${show(f.max)} (got ${show(v)})`);
+  if (f.min !== undefined && typeof mag === "number" && mag < keyOf(f.min)) bad(errs, f, v, "min", `${name} must be at least ${show(f.min)} (got ${show(v)})`);
+  if (f.max !== undefined && typeof mag === "number" && mag > keyOf(f.max)) bad(errs, f, v, "max", `${name} must be at most ${show(f.max)} (got ${show(v)})`);
   if (typeof v === "string" || Array.isArray(v)) {
     const unit = typeof v === "string" ? "characters" : "items";
-    if (f.length !== undefined && v.length !== f.length) err("length", `${name} must have exactly ${f.length} ${unit} (has ${v.length})`);
-    if (f.minLength !== undefined && v.length < f.minLength) err("minLength", `${name} must have at least ${f.minLength} ${unit} (has ${v.length})`);
-    if (f.maxLength !== undefined && v.length > f.maxLength) err("maxLength", `${name} must have at most ${f.maxLength} ${unit} (has ${v.length})`);
+    if (f.length !== undefined && v.length !== f.length) bad(errs, f, v, "length", `${name} must have exactly ${f.length} ${unit} (has ${v.length})`);
+    if (f.minLength !== undefined && v.length < f.minLength) bad(errs, f, v, "minLength", `${name} must have at least ${f.minLength} ${unit} (has ${v.length})`);
+    if (f.maxLength !== undefined && v.length > f.maxLength) bad(errs, f, v, "maxLength", `${name} must have at most ${f.maxLength} ${unit} (has ${v.length})`);
   }
   if (f.pattern && typeof v === "string") {
     f.pattern.lastIndex = 0;
-    if (!f.pattern.test(v)) err("pattern", `${name} must match ${f.pattern} (got ${show(v)})`);
+    if (!f.pattern.test(v)) bad(errs, f, v, "pattern", `${name} must match ${f.pattern} (got ${show(v)})`);
   }
   if (f.validate) {
     const r = f.validate(v);
-    if (r === false) err("custom", `${name} is invalid (got ${show(v)})`);
-    else if (typeof r === "string") err("custom", r);
+    if (r === false) bad(errs, f, v, "custom", `${name} is invalid (got ${show(v)})`);
+    else if (typeof r === "string") bad(errs, f, v, "custom", r);
   }
 }
 
@@ -759,16 +773,16 @@ class Query {
   // the access path: { type: "hash" | "range" | "in" | "scan" | "id", index, ... }
   plan() {
     const m = this.model[META];
-    if (this.within) return { type: "list", index: null, size: this.within.length };
-    if (this.noIndex) return { type: "scan", index: null };
+    if (this.within) return { type: "list", ix: null, size: this.within.length };
+    if (this.noIndex) return { type: "scan", ix: null };
     const eq = Object.create(null);
     for (const c of this.conds) if (c.op === "eq") eq[c.field] = c;
-    if (eq.id) return { type: "id", index: "id", key: eq.id.key };
+    if (eq.id) return { type: "id", ix: null, key: eq.id.key };
     let best = null;
     for (const ix of m.indexes) {
       if (ix.fields.every((f) => f in eq && (!ix.unique || eq[f].key !== null)) && (!best || ix.unique && !best.unique || ix.fields.length > best.fields.length)) best = ix;
     }
-    const hash = best && { type: "hash", index: best.describe(), ix: best, key: best.fields.length === 1 ? eq[best.fields[0]].key : best.fields.map((f) => eq[f].key) };
+    const hash = best && { type: "hash", ix: best, key: best.fields.length === 1 ? eq[best.fields[0]].key : best.fields.map((f) => eq[f].key) };
     if (best && best.unique) return hash;
     const range = this.rangePlan(m, eq);
     // a range over more fields of a compound index beats an equality on fewer
@@ -777,9 +791,9 @@ class Query {
     for (const c of this.conds) {
       if (c.op !== "in") continue;
       const ix = m.indexes.find((x) => x.fields.length === 1 && x.fields[0] === c.field);
-      if (ix) return { type: "in", index: ix.describe(), ix, keys: c.key };
+      if (ix) return { type: "in", ix, keys: c.key };
     }
-    return { type: "scan", index: null };
+    return { type: "scan", ix: null };
   }
   rangePlan(m, eq) {
     let bestPlan = null;
@@ -810,14 +824,14 @@ class Query {
       const wrap = (b) => (ix.fields.length === 1 ? b : prefix.concat([b]));
       const lob = lo === undefined ? (n ? prefix : undefined) : wrap(lo);
       const hib = hi === undefined ? (n ? prefix : undefined) : wrap(hi);
-      const plan = { type: "range", index: ix.describe(), ix, used: n + (rs.length ? 1 : 0), lo: lob, loIncl: lo === undefined || loIncl, hi: hib, hiIncl: hi === undefined || hiIncl };
+      const plan = { type: "range", ix, used: n + (rs.length ? 1 : 0), lo: lob, loIncl: lo === undefined || loIncl, hi: hib, hiIncl: hi === undefined || hiIncl };
       if (!bestPlan || plan.used > bestPlan.used) bestPlan = plan;
     }
     return bestPlan;
   }
   explain() {
     const p = this.plan();
-    const out = { model: this.model[META].name, type: p.type, index: p.index,
+    const out = { model: this.model[META].name, type: p.type, index: p.type === "id" ? "id" : p.ix ? p.ix.describe() : null,
       conditions: this.conds.map((c) => `${c.field} ${c.op} ${show(c.value)}`).concat(this.preds.map(() => "<function>")),
       order: this.order.map(([f, d]) => `${f} ${d < 0 ? "desc" : "asc"}`), offset: this.skip,
       limit: this.take === Infinity ? null : this.take };
@@ -831,7 +845,7 @@ class Query {
       case "list": return this.within;
       case "id": { const r = m.records.get(p.key); return r ? [r] : []; }
       case "hash": return p.ix.lookup(p.key);
-      case "range": return p.ix.sorted.range(p.lo, p.loIncl, p.hi, p.hiIncl, []);
+      case "range": return p.ix.range(p.lo, p.loIncl, p.hi, p.hiIncl);
       case "in": { const out = new Set(); for (const k of p.keys) for (const r of p.ix.lookup(k)) out.add(r); return Array.from(out); }
     }
     return null;   // scan
