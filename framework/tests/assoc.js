@@ -147,3 +147,20 @@ test("Model.update(id, attrs) and db.drop", () => {
   eq(t.isDestroyed, true);
   throws(() => db.drop("Temp"), "NotFoundError");
 });
+
+test("a dependent chain too deep to destroy is a RangeError and changes nothing", () => {
+  const Link = db.model("Link", { n: "integer", next: { ref: "Link" } }, {
+    hasMany: { prev: { model: "Link", foreignKey: "next", dependent: "destroy" } },
+  });
+  let head = Link.create({ n: 0 });
+  const first = head;
+  for (let i = 1; i < 3000; i++) head = Link.create({ n: i, next: head });
+  // destroying the first link destroys the one pointing at it, and so on: 3000 levels deep
+  throws(() => first.destroy(), "RangeError");
+  eq([Link.count(), first.isDestroyed, head.next.n], [3000, false, 2998]);
+  eq(Link.where({ n: { gte: 2990 } }).count(), 10);
+  // a short chain goes
+  const tail = Link.where({ n: 2995 }).first();
+  tail.destroy();
+  eq(Link.count(), 2995);
+});
