@@ -6,21 +6,26 @@
 //! of calling the wrong function.
 
 pub mod array;
+pub mod arraybuffer;
+pub mod bigint;
 pub mod collections;
 pub mod date;
 pub mod date_math;
 pub mod error;
 pub mod global;
+pub mod host;
 pub mod json;
 pub mod math;
 pub mod module;
 pub mod number;
 pub mod numconv;
 pub mod object;
+pub mod promise;
 pub mod reflect;
 pub mod regexp;
 pub mod string;
 pub mod symbol;
+pub mod typedarray;
 pub mod uri;
 
 use crate::interp::access::NativeFn;
@@ -49,7 +54,7 @@ struct Table {
 fn table() -> &'static Table {
     static T: OnceLock<Table> = OnceLock::new();
     T.get_or_init(|| {
-        let lists: [&'static [NativeDef]; 16] = [
+        let lists: [&'static [NativeDef]; 21] = [
             object::NATIVES,
             global::NATIVES,
             error::NATIVES,
@@ -65,6 +70,11 @@ fn table() -> &'static Table {
             regexp::NATIVES,
             reflect::NATIVES,
             uri::NATIVES,
+            host::NATIVES,
+            arraybuffer::NATIVES,
+            typedarray::NATIVES,
+            bigint::NATIVES,
+            promise::NATIVES,
             module::NATIVES,
         ];
         let mut defs = Vec::new();
@@ -252,6 +262,11 @@ pub fn init_realm(vm: &mut Vm) -> JsResult<()> {
     date::init(vm)?;
     reflect::init(vm)?;
     uri::init(vm)?;
+    host::init(vm)?;
+    arraybuffer::init(vm)?;
+    typedarray::init(vm)?;
+    bigint::init(vm)?;
+    promise::init(vm)?;
     module::init(vm)?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! volatile caches. Everything a program can reach is a cell in the heap; `Vm` holds only
 //! caches and the roots of the running turn (value stack, environment stack).
 
+pub mod bigint;
 pub mod cells;
 pub mod object;
 pub mod string;
@@ -40,7 +41,7 @@ impl From<ken::Error> for Throw {
 
 /// Bumped whenever the layout of any cell, the intrinsics list or the native table changes:
 /// a heap from another layout refuses to open.
-pub const LAYOUT_VERSION: u64 = 1;
+pub const LAYOUT_VERSION: u64 = 2;
 const REALM_MAGIC: u64 = 0x6B65_6E2D_6A73_726D; // "ken-jsrm"
 pub const REALM_ROOT: &str = "js.realm";
 
@@ -112,7 +113,13 @@ intrinsics! {
     PromiseProto, GeneratorProto, ThrowTypeError, Object, Function, Array, Eval, ArrayProtoValues,
     SymIterator, SymAsyncIterator, SymHasInstance, SymToPrimitive, SymToStringTag, SymSpecies,
     SymIsConcatSpreadable, SymUnscopables, SymMatch, SymMatchAll, SymReplace, SymSearch, SymSplit,
-    RegExp, RegExpProtoExec,
+    RegExp, RegExpProtoExec, Host, Promise, JobQueue,
+    ArrayBuffer, ArrayBufferProto, DataViewProto, TypedArray, TypedArrayProto,
+    // the typed array constructors and prototypes in `builtins::typedarray::Kind` order
+    Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
+    Float32Array, Float64Array, BigInt64Array, BigUint64Array, Int8ArrayProto, Uint8ArrayProto,
+    Uint8ClampedArrayProto, Int16ArrayProto, Uint16ArrayProto, Int32ArrayProto, Uint32ArrayProto,
+    Float32ArrayProto, Float64ArrayProto, BigInt64ArrayProto, BigUint64ArrayProto,
 }
 
 /// How `print` and `console.log` output leaves the process.
@@ -179,6 +186,9 @@ pub struct Vm {
     pub gc_stress: bool,
     pub output: Output,
     pub gc_count: u64,
+    /// Promises rejected in the running turn that no handler has taken yet (roots; reported
+    /// by the runtime when the turn's jobs are done).
+    pub unhandled_rejections: Vec<Value>,
 }
 
 impl Vm {
@@ -240,6 +250,7 @@ impl Vm {
             gc_stress: false,
             output: Output::Immediate,
             gc_count: 0,
+            unhandled_rejections: Vec::new(),
             ic_epoch: next_epoch(),
         };
         if created {
@@ -290,6 +301,7 @@ impl Vm {
         self.env = Value::UNDEFINED;
         self.exception = Value::UNDEFINED;
         self.depth = 0;
+        self.unhandled_rejections.clear();
     }
 
     #[inline]
@@ -378,6 +390,7 @@ impl Vm {
         r.extend_from_slice(&self.atom_list);
         r.extend_from_slice(&self.stack);
         r.extend_from_slice(&self.env_stack);
+        r.extend_from_slice(&self.unhandled_rejections);
         for &(f, code, _) in &self.frames {
             r.push(f);
             r.push(code);
