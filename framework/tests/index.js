@@ -119,3 +119,20 @@ test("an index on a bad field is refused", () => {
   throws(() => db.model("BadIx", { a: "string" }, { indexes: [["a", "b"]] }), { code: "definition" });
   throws(() => db.model("BadIx2", { a: "string" }, { indexes: [42] }), { code: "definition" });
 });
+
+test("a compound unique index: nulls never collide and stay findable", () => {
+  const Seat = db.model("Seat", { row: "integer", num: "integer" }, { indexes: [{ fields: ["row", "num"], unique: true }] });
+  const a = Seat.create({ row: 1, num: 1 });
+  throws(() => Seat.create({ row: 1, num: 1 }), { name: "UniqueError", fields: ["row", "num"], value: [1, 1], existingId: a.id });
+  const n1 = Seat.create({ row: 1, num: null }), n2 = Seat.create({ row: 1, num: null });
+  Seat.create({ row: 2, num: 1 });
+  eq(Seat.where({ row: 1 }).explain().type, "range");
+  eq(Seat.where({ row: 1 }).pluck("id"), [a.id, n1.id, n2.id]);
+  eq(Seat.where({ row: { gte: 1 } }).count(), 4);
+  n1.destroy();
+  eq(Seat.where({ row: 1 }).pluck("id"), [a.id, n2.id]);
+  n2.num = 1 + 1;
+  throws(() => { a.num = 2; }, "UniqueError");
+  eq(Seat.where({ row: 1, num: 2 }).first() === n2, true);
+  eq(Seat.where({ row: 1, num: 2 }).explain().type, "hash");
+});
