@@ -1,0 +1,8 @@
+// array push: a fresh array grown by push, then its length read
+function bench() {
+  var a = [];
+  for (var i = 0; i < 20000; i++) {
+    a.push(i);
+  }
+  return a.length + a[19999]; // 39999
+}
