@@ -5,6 +5,9 @@
 # The machine is shared and noisy: read the ratios, not the bare times.
 #
 #   benches/micro.sh [CASE...]     all cases (or the named ones, e.g. prop_get env_heavy)
+#   benches/micro.sh --instructions [CASE...]
+#                                  ken-shell only, under callgrind: instructions per bench()
+#                                  call and per loop iteration (repeatable on a noisy machine)
 #
 # Each case's file defines `bench()`; a footer appended here checks that both engines return
 # the same value, calls it once to warm up, then times batches of calls (each batch at least
@@ -24,7 +27,13 @@ BATCH_MS=${MICRO_BATCH_MS:-100}
 BATCHES=${MICRO_BATCHES:-5}
 
 die() { echo "micro.sh: $*" >&2; exit 2; }
-case "${1:-}" in -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case "${1:-}" in -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+INSTRUCTIONS=0
+if [ "${1:-}" = "--instructions" ]; then
+    INSTRUCTIONS=1
+    shift
+    command -v valgrind >/dev/null 2>&1 || die "valgrind not found"
+fi
 command -v "$NODE" >/dev/null 2>&1 || die "node not found (set NODE)"
 if [ ! -x "$KEN_SHELL" ] && [ "$KEN_SHELL" = "$KEN_DEFAULT" ]; then
     echo "micro.sh: building ken-shell (cargo build --release --bin ken-shell)" >&2
@@ -62,6 +71,29 @@ JS
 
 # field NAME FILE: the value after "NAME " in FILE
 field() { awk -v k="$1" '$1 == k { print $2; exit }' "$2"; }
+
+# ir SCRIPT: instructions ken-shell executes on SCRIPT (callgrind's total)
+ir() {
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$KEN_SHELL" --ephemeral "$1" 2>&1 >/dev/null |
+        awk '/Collected :/ { print $NF }'
+}
+
+if [ $INSTRUCTIONS = 1 ]; then
+    # one call vs three calls: the difference over two is one call without startup and parse
+    echo "micro cases: instructions of ken-shell $KEN_SHELL under callgrind"
+    printf '%-14s %10s %14s %16s\n' case iterations "Ir per call" "Ir per iteration"
+    for c in "${CASES[@]}"; do
+        [ -f "$DIR/$c.js" ] || die "no case $c in $DIR"
+        { cat "$DIR/$c.js"; echo; echo 'bench();'; } >"$WORK/$c.1.js"
+        { cat "$DIR/$c.js"; echo; echo 'bench(); bench(); bench();'; } >"$WORK/$c.3.js"
+        one=$(ir "$WORK/$c.1.js") three=$(ir "$WORK/$c.3.js")
+        [ -n "$one" ] && [ -n "$three" ] || die "$c: callgrind gave no count"
+        iters=$(awk '/^\/\/ iterations:/ { print $3; exit }' "$DIR/$c.js")
+        awk -v c="$c" -v a="$one" -v b="$three" -v n="${iters:-1}" \
+            'BEGIN { per = (b - a) / 2; printf "%-14s %10d %14.0f %16.0f\n", c, n, per, per / n }'
+    done
+    exit 0
+fi
 
 echo "micro cases: node $("$NODE" --version) --jitless, ken-shell $KEN_SHELL (fastest of $BATCHES batches of >= $BATCH_MS ms)"
 printf '%-14s %14s %14s %9s\n' case "node-jitless" "ken" "ken/node"

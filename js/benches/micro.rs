@@ -12,6 +12,7 @@ use std::time::Duration;
 
 /// (case, source, the value `bench()` returns: a checksum so a broken case cannot look fast)
 const CASES: &[(&str, &str, f64)] = &[
+    ("loop", include_str!("micro/loop.js"), 20_000.0),
     ("prop_get", include_str!("micro/prop_get.js"), 200_000.0),
     ("prop_set", include_str!("micro/prop_set.js"), 39_999.0),
     ("method_call", include_str!("micro/method_call.js"), 20_000.0),
@@ -19,6 +20,7 @@ const CASES: &[(&str, &str, f64)] = &[
     ("array_push", include_str!("micro/array_push.js"), 39_999.0),
     ("env_heavy", include_str!("micro/env_heavy.js"), 75_000_000.0),
     ("string_concat", include_str!("micro/string_concat.js"), 15_057.0),
+    ("global_var", include_str!("micro/global_var.js"), 20_000.0),
 ];
 
 fn call_bench(rt: &mut Runtime, f: Value) -> Value {

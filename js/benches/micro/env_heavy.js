@@ -1,5 +1,6 @@
 // environment-heavy: nested closures and block scopes reading variables captured one, two and
 // three levels out (a slot-resolved variable is a (depth, index) pair instead of a name lookup)
+// iterations: 5000
 function outer(a) {
   let b = a + 1;
   function mid(c) {

@@ -1,4 +1,5 @@
 // string concatenation: a string grown by += of short pieces (one of them a number), then read
+// iterations: 5000
 function bench() {
   var s = '';
   for (var i = 0; i < 5000; i++) {
