@@ -61,10 +61,13 @@ struct Turns {
     commit: Vec<Duration>,
     run: Vec<Duration>,
     gcs: usize,
+    /// Whether the turn before this one collected (its sweep dirtied many pages).
+    after_gc: Vec<bool>,
 }
 
 impl Turns {
-    fn add(&mut self, (d, c, gc): (Duration, Duration, bool)) {
+    fn add(&mut self, (d, c, gc): (Duration, Duration, bool), after_gc: bool) {
+        self.after_gc.push(after_gc);
         self.total.push(d);
         self.commit.push(c);
         self.run.push(d.saturating_sub(c));
@@ -76,6 +79,11 @@ impl Turns {
             "  {what:<7} turns: total p50 {:7.2} p99 {:7.2} max {:7.2} ms | commit p50 {:6.2} p99 {:6.2} | run+gc p50 {:7.2} p99 {:7.2} max {:7.2} | {} of {} collected",
             t.p50, t.p99, t.max, c.p50, c.p99, r.p50, r.p99, r.max, self.gcs, self.total.len()
         );
+        let split = |after: bool| {
+            let v: Vec<Duration> = self.total.iter().zip(&self.after_gc).filter(|(_, &a)| a == after).map(|(&d, _)| d).collect();
+            if v.is_empty() { "-".to_string() } else { let d = dist(v.clone()); format!("{} turns, p50 {:.2} max {:.2} ms", v.len(), d.p50, d.max) }
+        };
+        println!("          right after a turn that collected: {}; otherwise: {}", split(true), split(false));
     }
 }
 
@@ -151,9 +159,13 @@ fn measure(objects: u64, turns: u64, churn: u64, collects: u64) -> Row {
 
     let churn_src = churn_src(churn);
     let (mut update, mut churns) = (Turns::default(), Turns::default());
+    let mut last_gc = false;
     for _ in 0..turns {
-        update.add(timed(&mut rt, UPDATE));
-        churns.add(timed(&mut rt, &churn_src));
+        let u = timed(&mut rt, UPDATE);
+        update.add(u, last_gc);
+        let c = timed(&mut rt, &churn_src);
+        churns.add(c, u.2);
+        last_gc = c.2;
     }
     let mut pauses = Vec::new();
     for _ in 0..collects.max(1) {
@@ -201,7 +213,36 @@ fn reopen(dir: &str, churn: u64) {
     println!("first_ms={:.3}", ms(first));
 }
 
+/// `GC_BENCH_BYTES=N` (benches/gc_bytes.sh): the program as one turn with N records on
+/// a fresh heap; live bytes after a full collection, before and after, and the heap's files.
+fn bytes_per_record(records: u64) {
+    let dir = scratch("gc-bytes");
+    let (mut rt, _) = Runtime::open(&dir).unwrap();
+    rt.collect();
+    let before = rt.stats().live_bytes;
+    let t = Instant::now();
+    turn(&mut rt, &format!("var db = []; for (var i = 0; i < {records}; i++) db.push({{ id: i, name: 'item' + i, tags: ['a', 'b'] }});"));
+    let build = t.elapsed();
+    let gcs = rt.vm().gc_count;
+    rt.collect();
+    let after = rt.stats().live_bytes;
+    let rss = peak_rss_kib();
+    drop(rt);
+    let files = dir_bytes(&dir);
+    let _ = std::fs::remove_dir_all(&dir);
+    println!(
+        "ken_live_delta={} ken_files={} ken_turn_ms={:.0} ken_collections_in_turn={gcs} ken_peak_rss_kib={rss}",
+        after - before,
+        files,
+        ms(build)
+    );
+}
+
 fn main() {
+    if let Ok(n) = std::env::var("GC_BENCH_BYTES") {
+        let n: u64 = n.parse().expect("GC_BENCH_BYTES is a record count");
+        return std::thread::Builder::new().stack_size(256 << 20).spawn(move || bytes_per_record(n)).unwrap().join().unwrap();
+    }
     if let Ok(dir) = std::env::var("GC_BENCH_REOPEN") {
         return reopen(&dir, env_u64("GC_CHURN", 300_000));
     }
