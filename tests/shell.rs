@@ -346,3 +346,30 @@ fn typed_arrays_and_bigints_survive_sigkill() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn proxies_survive_sigkill() {
+    let dir = tempdir("proxies");
+    let setup = [
+        "var log = []; var target = { a: 1 }; var p = new Proxy(target, { get(t, k) { log.push(String(k)); return k in t ? t[k] : 'none'; }, has(t, k) { return k !== 'hidden'; } });",
+        "var fp = new Proxy(function (x) { return x * 2; }, { apply(t, self, args) { return 'applied ' + t(...args); } });",
+        "var r = Proxy.revocable({ b: 2 }, {}); p.a;",
+        "'ready'",
+    ];
+    setup_then_sigkill(&dir, &setup);
+
+    let checks = [
+        ("p.a + ' ' + p.zz + ' ' + log.join()", "'1 none a,a,zz'"),
+        ("('hidden' in p) + ' ' + ('other' in p)", "'false true'"),
+        ("fp(21) + ' ' + typeof fp", "'applied 42 function'"),
+        ("r.proxy.b", "2"),
+        ("r.revoke(); try { r.proxy.b } catch (e) { e.constructor.name }", "'TypeError'"),
+    ];
+    let input: String = checks.iter().map(|(c, _)| format!("{c}\n")).collect();
+    let (got, _, _) = piped(&dir, &["s"], &input);
+    assert_eq!(got[0], "Restored session");
+    for (i, (c, want)) in checks.iter().enumerate() {
+        assert_eq!(got.get(i + 1).map(String::as_str), Some(*want), "{c}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

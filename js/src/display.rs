@@ -98,6 +98,14 @@ fn fmt(vm: &mut Vm, v: Value, depth: usize, seen: &mut Vec<Value>, nested: bool)
     if !v.is_obj() {
         return Ok(format!("{v:?}"));
     }
+    // a proxy shows as its target (as node does), without running any trap
+    let mut v = v;
+    while vm.is_proxy(v) {
+        v = vm.slot(v, crate::interp::proxy::TARGET);
+        if !v.is_obj() {
+            return Ok("<Revoked Proxy>".into());
+        }
+    }
     if seen.contains(&v) {
         return Ok("[Circular *1]".into());
     }

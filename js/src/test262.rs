@@ -90,6 +90,11 @@ pub const ADDED_FEATURES: &[&str] = &[
     "Promise.allSettled",
     "Promise.any",
     "AggregateError",
+    "Proxy",
+    "Reflect",
+    "Reflect.set",
+    "Reflect.setPrototypeOf",
+    "proxy-missing-checks",
 ];
 
 /// The feature tags listed as in scope by `in-scope-features.txt` alone.

@@ -192,7 +192,7 @@ fn has_i(vm: &mut Vm, o: Value, k: f64) -> JsResult<bool> {
 /// of an index that `o` lacks is a plain definition on `o`).
 fn chain_clean(vm: &Vm, mut p: Value) -> bool {
     while p.is_obj() {
-        if vm.flags(p) & flag::INDEX_PROPS != 0 || vm.word(p.off(), ELEMS).is_cell() || matches!(vm.class_of(p), class::STRING | class::TYPED_ARRAY) {
+        if vm.flags(p) & flag::INDEX_PROPS != 0 || vm.word(p.off(), ELEMS).is_cell() || matches!(vm.class_of(p), class::STRING | class::PROXY | class::TYPED_ARRAY) {
             return false;
         }
         p = vm.proto_of(p);
@@ -244,7 +244,7 @@ fn create_i(vm: &mut Vm, a: Value, k: f64, v: Value) -> JsResult<()> {
 /// DeletePropertyOrThrow(O, k).
 fn del_i(vm: &mut Vm, o: Value, k: f64) -> JsResult<()> {
     let key = ikey(vm, k)?;
-    if !vm.delete_own(o, key) {
+    if !vm.delete_property(o, key)? {
         let kn = vm.key_display(key);
         return Err(vm.throw_type(&format!("Cannot delete property '{kn}' of [object Array]")));
     }
@@ -280,11 +280,14 @@ fn key_index(vm: &Vm, k: PropKey) -> Option<f64> {
 }
 
 /// The nearest integer key at or after `k` (at or before, when `down`) that `o` or a prototype
-/// has as an own property.
+/// has as an own property (`k` itself when a proxy is on the chain: its keys are not skipped).
 fn nearest_key(vm: &mut Vm, o: Value, k: f64, down: bool) -> Option<f64> {
     let mut best: Option<f64> = None;
     let mut cur = o;
     while cur.is_obj() {
+        if vm.is_proxy(cur) {
+            return Some(k);
+        }
         for key in vm.own_keys(cur) {
             if let Some(n) = key_index(vm, key) {
                 let better = if down { n <= k && best.is_none_or(|b| n > b) } else { n >= k && best.is_none_or(|b| n < b) };
@@ -383,7 +386,7 @@ fn array_create(vm: &mut Vm, len: f64) -> JsResult<Value> {
 
 /// The constructor ArraySpeciesCreate(O, len) would call: None for the default ArrayCreate.
 fn species_ctor(vm: &mut Vm, o: Value) -> JsResult<Option<Value>> {
-    if !vm.is_array(o) {
+    if !vm.is_array_op(o)? {
         return Ok(None);
     }
     let ck = vm.key_atom(A::constructor);
@@ -513,7 +516,7 @@ fn array_ctor(vm: &mut Vm, a: &Args) -> JsResult<Value> {
 }
 
 fn is_array(vm: &mut Vm, a: &Args) -> JsResult<Value> {
-    Ok(Value::bool(vm.is_array(a.get(vm, 0))))
+    Ok(Value::bool(vm.is_array_op(a.get(vm, 0))?))
 }
 
 fn species_getter(vm: &mut Vm, a: &Args) -> JsResult<Value> {
@@ -966,7 +969,7 @@ fn spreadable(vm: &mut Vm, v: Value) -> JsResult<bool> {
     if !s.is_undefined() {
         return Ok(vm.to_boolean(s));
     }
-    Ok(vm.is_array(v))
+    vm.is_array_op(v)
 }
 
 fn concat(vm: &mut Vm, a: &Args) -> JsResult<Value> {
@@ -1419,7 +1422,7 @@ fn flatten_inner(vm: &mut Vm, target: Value, source: Value, source_len: f64, sta
             el = vm.call(f, this_arg, &[el, Value::num(i), source])?;
             vm.stack.push(el);
         }
-        if depth > 0.0 && vm.is_array(el) {
+        if depth > 0.0 && vm.is_array_op(el)? {
             let el_len = vm.length_of(el)?;
             t = flatten_into(vm, target, el, el_len, t, depth - 1.0, None)?;
         } else {

@@ -43,17 +43,18 @@ fn word_key(v: Value) -> PropKey {
 }
 
 /// The enumerable own string-keyed properties of `o`, in [[OwnPropertyKeys]] order.
-fn enumerable_own_keys(vm: &mut Vm, o: Value) -> Vec<PropKey> {
+/// (A proxy's keys are left rooted on the stack.)
+fn enumerable_own_keys(vm: &mut Vm, o: Value) -> JsResult<Vec<PropKey>> {
     let mut out = Vec::new();
-    for k in vm.own_keys(o) {
+    for k in vm.own_property_keys(o)? {
         if k.is_symbol() {
             continue;
         }
-        if vm.get_own(o, k).is_some_and(|p| p.enumerable()) {
+        if vm.get_own_property(o, k)?.is_some_and(|p| p.enumerable()) {
             out.push(k);
         }
     }
-    out
+    Ok(out)
 }
 
 fn is_bigint(v: Value) -> bool {
@@ -415,10 +416,10 @@ fn internalize(vm: &mut Vm, root: Value, reviver: Value) -> JsResult<Value> {
             vm.stack[slot] = val;
             let keys = if !val.is_obj() {
                 Keys::List(Vec::new())
-            } else if vm.is_array(val) {
-                Keys::Indices(vm.array_len(val))
+            } else if vm.is_array_op(val)? {
+                Keys::Indices(vm.length_of(val)? as u32)
             } else {
-                let ks = enumerable_own_keys(vm, val);
+                let ks = enumerable_own_keys(vm, val)?;
                 for &k in &ks {
                     vm.stack.push(key_word(k));
                 }
@@ -449,7 +450,7 @@ fn internalize(vm: &mut Vm, root: Value, reviver: Value) -> JsResult<Value> {
         parent.idx += 1;
         let pv = vm.stack[parent.slot];
         if r.is_undefined() {
-            vm.delete_own(pv, k);
+            vm.delete_property(pv, k)?;
         } else {
             vm.create_data_property(pv, k, r)?;
         }
@@ -600,13 +601,13 @@ fn open_frame(vm: &mut Vm, st: &mut Ser, o: Value) -> JsResult<SerFrame> {
     }
     let base = vm.stack.len();
     vm.stack.push(o);
-    let is_array = vm.is_array(o);
+    let is_array = vm.is_array_op(o)?;
     let keys = if is_array {
-        Keys::Indices(vm.array_len(o))
+        Keys::Indices(vm.length_of(o)? as u32)
     } else if let Some(p) = &st.props {
         Keys::List(p.clone())
     } else {
-        let ks = enumerable_own_keys(vm, o);
+        let ks = enumerable_own_keys(vm, o)?;
         for &k in &ks {
             vm.stack.push(key_word(k));
         }
@@ -701,7 +702,7 @@ fn stringify_inner(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     let replacer = a.get(vm, 1);
     if vm.is_callable(replacer) {
         st.replacer = Some(replacer);
-    } else if vm.is_array(replacer) {
+    } else if vm.is_array_op(replacer)? {
         let mut list: Vec<PropKey> = Vec::new();
         let len = vm.length_of(replacer)? as u32;
         for i in 0..len {

@@ -19,6 +19,7 @@ pub mod math;
 pub mod number;
 pub mod numconv;
 pub mod object;
+pub mod proxy;
 pub mod promise;
 pub mod reflect;
 pub mod regexp;
@@ -53,7 +54,7 @@ struct Table {
 fn table() -> &'static Table {
     static T: OnceLock<Table> = OnceLock::new();
     T.get_or_init(|| {
-        let lists: [&'static [NativeDef]; 20] = [
+        let lists: [&'static [NativeDef]; 21] = [
             object::NATIVES,
             global::NATIVES,
             error::NATIVES,
@@ -74,6 +75,7 @@ fn table() -> &'static Table {
             typedarray::NATIVES,
             bigint::NATIVES,
             promise::NATIVES,
+            proxy::NATIVES,
         ];
         let mut defs = Vec::new();
         let mut by_name = HashMap::new();
@@ -265,6 +267,7 @@ pub fn init_realm(vm: &mut Vm) -> JsResult<()> {
     typedarray::init(vm)?;
     bigint::init(vm)?;
     promise::init(vm)?;
+    proxy::init(vm)?;
     Ok(())
 }
 

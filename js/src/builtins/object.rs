@@ -125,16 +125,23 @@ fn object_ctor(vm: &mut Vm, a: &Args) -> JsResult<Value> {
 }
 
 fn key_list(vm: &mut Vm, o: Value, kind: u8) -> JsResult<Value> {
+    let base = vm.stack.len();
+    let r = key_list_rooted(vm, o, kind);
+    vm.stack.truncate(base);
+    r
+}
+
+fn key_list_rooted(vm: &mut Vm, o: Value, kind: u8) -> JsResult<Value> {
     let obj = vm.to_object(o)?;
     vm.stack.push(obj);
     let arr = vm.new_array(&[])?;
     vm.stack.push(arr);
     let mut n = 0u32;
-    for k in vm.own_keys(obj) {
+    for k in vm.own_property_keys(obj)? {
         if k.is_symbol() {
             continue;
         }
-        let Some(p) = vm.get_own(obj, k) else { continue };
+        let Some(p) = vm.get_own_property(obj, k)? else { continue };
         if !p.enumerable() {
             continue;
         }
@@ -152,8 +159,6 @@ fn key_list(vm: &mut Vm, o: Value, kind: u8) -> JsResult<Value> {
         vm.create_data_property(arr, PropKey::Index(n), item)?;
         n += 1;
     }
-    vm.stack.pop();
-    vm.stack.pop();
     Ok(arr)
 }
 
@@ -169,27 +174,12 @@ fn entries(vm: &mut Vm, a: &Args) -> JsResult<Value> {
 
 fn get_prototype_of(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     let o = vm.to_object(arg(vm, a, 0))?;
-    Ok(vm.proto_of(o))
+    vm.get_prototype_of(o)
 }
 
-/// [[SetPrototypeOf]] with the cycle and extensibility checks.
+/// [[SetPrototypeOf]] with the cycle and extensibility checks (ordinary objects).
 pub fn set_proto_checked(vm: &mut Vm, o: Value, p: Value) -> bool {
-    if vm.proto_of(o) == p {
-        return true;
-    }
-    // Object.prototype is an immutable prototype exotic object
-    if o == vm.i(I::ObjectProto) || !vm.is_extensible(o) {
-        return false;
-    }
-    let mut q = p;
-    while q.is_obj() {
-        if q == o {
-            return false;
-        }
-        q = vm.proto_of(q);
-    }
-    vm.set_proto_raw(o, p);
-    true
+    crate::interp::proxy::ordinary_set_prototype_of(vm, o, p)
 }
 
 fn set_prototype_of(vm: &mut Vm, a: &Args) -> JsResult<Value> {
@@ -204,7 +194,7 @@ fn set_prototype_of(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     if !o.is_obj() {
         return Ok(o);
     }
-    if !set_proto_checked(vm, o, p) {
+    if !vm.set_prototype_of(o, p)? {
         return Err(vm.throw_type("Cyclic __proto__ value or non-extensible object"));
     }
     Ok(o)
@@ -311,8 +301,8 @@ fn define_props(vm: &mut Vm, o: Value, props: Value) -> JsResult<()> {
     let p = vm.to_object(props)?;
     vm.stack.push(p);
     let mut descs = Vec::new();
-    for k in vm.own_keys(p) {
-        if let Some(pr) = vm.get_own(p, k) {
+    for k in vm.own_property_keys(p)? {
+        if let Some(pr) = vm.get_own_property(p, k)? {
             if pr.enumerable() {
                 let dv = vm.get(p, k, p)?;
                 vm.stack.push(dv);
@@ -342,15 +332,13 @@ fn own_names(vm: &mut Vm, a: &Args, symbols: bool) -> JsResult<Value> {
     let o = vm.to_object(arg(vm, a, 0))?;
     vm.stack.push(o);
     let mut items = Vec::new();
-    for k in vm.own_keys(o) {
+    for k in vm.own_property_keys(o)? {
         if k.is_symbol() == symbols {
             items.push(vm.key_to_value(k)?);
             vm.stack.push(*items.last().unwrap());
         }
     }
-    let arr = vm.new_array(&items);
-    vm.stack.truncate(vm.stack.len() - items.len() - 1);
-    arr
+    vm.new_array(&items)
 }
 
 fn get_own_property_names(vm: &mut Vm, a: &Args) -> JsResult<Value> {
@@ -365,7 +353,11 @@ fn get_own_property_descriptor(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     vm.stack.push(o);
     let k = vm.to_property_key(arg(vm, a, 1));
     vm.stack.pop();
-    match vm.get_own(o, k?) {
+    let k = k?;
+    vm.stack.push(o);
+    let p = vm.get_own_property(o, k);
+    vm.stack.pop();
+    match p? {
         Some(p) => from_descriptor(vm, p),
         None => Ok(Value::UNDEFINED),
     }
@@ -376,14 +368,12 @@ fn get_own_property_descriptors(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     vm.stack.push(o);
     let out = vm.new_object()?;
     vm.stack.push(out);
-    for k in vm.own_keys(o) {
-        if let Some(p) = vm.get_own(o, k) {
+    for k in vm.own_property_keys(o)? {
+        if let Some(p) = vm.get_own_property(o, k)? {
             let d = from_descriptor(vm, p)?;
             vm.create_data_property(out, k, d)?;
         }
     }
-    vm.stack.pop();
-    vm.stack.pop();
     Ok(out)
 }
 
@@ -397,24 +387,22 @@ fn assign(vm: &mut Vm, a: &Args) -> JsResult<Value> {
         }
         let so = vm.to_object(s)?;
         vm.stack.push(so);
-        for k in vm.own_keys(so) {
-            if let Some(p) = vm.get_own(so, k) {
+        for k in vm.own_property_keys(so)? {
+            if let Some(p) = vm.get_own_property(so, k)? {
                 if p.enumerable() {
                     let v = vm.get(so, k, so)?;
                     vm.put_value(t, k, v, true)?;
                 }
             }
         }
-        vm.stack.pop();
     }
-    vm.stack.pop();
     Ok(t)
 }
 
 fn integrity(vm: &mut Vm, a: &Args, level: Integrity) -> JsResult<Value> {
     let o = arg(vm, a, 0);
-    if o.is_obj() {
-        vm.set_integrity(o, level)?;
+    if o.is_obj() && !vm.set_integrity(o, level)? {
+        return Err(vm.throw_type("Cannot prevent extensions"));
     }
     Ok(o)
 }
@@ -428,30 +416,17 @@ fn prevent_extensions(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     integrity(vm, a, Integrity::PreventExtensions)
 }
 
-fn test_integrity(vm: &mut Vm, o: Value, frozen: bool) -> bool {
-    if vm.is_extensible(o) {
-        return false;
-    }
-    for k in vm.own_keys(o) {
-        if let Some(p) = vm.get_own(o, k) {
-            if p.configurable() || (frozen && !p.is_accessor() && p.writable()) {
-                return false;
-            }
-        }
-    }
-    true
-}
 fn is_frozen(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     let o = arg(vm, a, 0);
-    Ok(Value::bool(!o.is_obj() || test_integrity(vm, o, true)))
+    Ok(Value::bool(!o.is_obj() || vm.test_integrity(o, true)?))
 }
 fn is_sealed(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     let o = arg(vm, a, 0);
-    Ok(Value::bool(!o.is_obj() || test_integrity(vm, o, false)))
+    Ok(Value::bool(!o.is_obj() || vm.test_integrity(o, false)?))
 }
 fn is_extensible(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     let o = arg(vm, a, 0);
-    Ok(Value::bool(o.is_obj() && vm.is_extensible(o)))
+    Ok(Value::bool(o.is_obj() && vm.is_extensible_op(o)?))
 }
 fn is(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     Ok(Value::bool(crate::vm::object::same_value(vm, arg(vm, a, 0), arg(vm, a, 1))))
@@ -510,14 +485,17 @@ fn has_own(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     let o = vm.to_object(arg(vm, a, 0))?;
     vm.stack.push(o);
     let k = vm.to_property_key(arg(vm, a, 1));
+    let k = k?;
+    vm.stack.push(o);
+    let r = vm.has_own_property(o, k);
     vm.stack.pop();
-    Ok(Value::bool(vm.has_own(o, k?)))
+    Ok(Value::bool(r?))
 }
 
 fn has_own_property(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     let k = vm.to_property_key(arg(vm, a, 0))?;
     let o = vm.to_object(a.this(vm))?;
-    Ok(Value::bool(vm.has_own(o, k)))
+    Ok(Value::bool(vm.has_own_property(o, k)?))
 }
 
 fn is_prototype_of(vm: &mut Vm, a: &Args) -> JsResult<Value> {
@@ -526,12 +504,18 @@ fn is_prototype_of(vm: &mut Vm, a: &Args) -> JsResult<Value> {
         return Ok(Value::FALSE);
     }
     let o = vm.to_object(a.this(vm))?;
-    let mut p = vm.proto_of(v);
+    vm.stack.push(o);
+    let mut p = vm.get_prototype_of(v)?;
+    let mut steps = 0;
     while p.is_obj() {
         if p == o {
             return Ok(Value::TRUE);
         }
-        p = vm.proto_of(p);
+        if vm.is_proxy(p) {
+            crate::interp::proxy::walk_step(vm, &mut steps)?;
+        }
+        vm.stack.push(p);
+        p = vm.get_prototype_of(p)?;
     }
     Ok(Value::FALSE)
 }
@@ -539,7 +523,7 @@ fn is_prototype_of(vm: &mut Vm, a: &Args) -> JsResult<Value> {
 fn property_is_enumerable(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     let k = vm.to_property_key(arg(vm, a, 0))?;
     let o = vm.to_object(a.this(vm))?;
-    Ok(Value::bool(vm.get_own(o, k).is_some_and(|p| p.enumerable())))
+    Ok(Value::bool(vm.get_own_property(o, k)?.is_some_and(|p| p.enumerable())))
 }
 
 fn to_string(vm: &mut Vm, a: &Args) -> JsResult<Value> {
@@ -552,6 +536,8 @@ fn to_string(vm: &mut Vm, a: &Args) -> JsResult<Value> {
         let o = vm.to_object(t)?;
         let builtin = match vm.class_of(o) {
             class::ARRAY => "Array",
+            class::PROXY if vm.is_array_op(o)? => "Array",
+            class::PROXY if vm.is_callable(o) => "Function",
             class::CLOSURE | class::NATIVE | class::BOUND => "Function",
             class::ERROR => "Error",
             class::BOOLEAN => "Boolean",
@@ -592,7 +578,7 @@ fn value_of(vm: &mut Vm, a: &Args) -> JsResult<Value> {
 
 fn get_proto(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     let o = vm.to_object(a.this(vm))?;
-    Ok(vm.proto_of(o))
+    vm.get_prototype_of(o)
 }
 
 fn set_proto(vm: &mut Vm, a: &Args) -> JsResult<Value> {
@@ -604,7 +590,7 @@ fn set_proto(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     if (!p.is_obj() && !p.is_null()) || !t.is_obj() {
         return Ok(Value::UNDEFINED);
     }
-    if !set_proto_checked(vm, t, p) {
+    if !vm.set_prototype_of(t, p)? {
         return Err(vm.throw_type("Cyclic __proto__ value"));
     }
     Ok(Value::UNDEFINED)
@@ -635,14 +621,20 @@ fn define_setter(vm: &mut Vm, a: &Args) -> JsResult<Value> {
 fn lookup_accessor(vm: &mut Vm, a: &Args, getter: bool) -> JsResult<Value> {
     let mut o = vm.to_object(a.this(vm))?;
     let k = vm.to_property_key(arg(vm, a, 0))?;
+    vm.stack.push(o);
+    let mut steps = 0;
     while o.is_obj() {
-        if let Some(p) = vm.get_own(o, k) {
+        if vm.is_proxy(o) {
+            crate::interp::proxy::walk_step(vm, &mut steps)?;
+        }
+        if let Some(p) = vm.get_own_property(o, k)? {
             if p.is_accessor() {
                 return Ok(if getter { p.getter } else { p.setter });
             }
             return Ok(Value::UNDEFINED);
         }
-        o = vm.proto_of(o);
+        o = vm.get_prototype_of(o)?;
+        vm.stack.push(o);
     }
     Ok(Value::UNDEFINED)
 }
@@ -767,7 +759,7 @@ fn bind(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     let bargs: Vec<Value> = if a.argc > 1 { vm.stack[a.base + 3..a.base + 2 + a.argc].to_vec() } else { vec![] };
     let list = vm.new_list(&bargs)?;
     vm.stack.push(list);
-    let proto = vm.proto_of(f);
+    let proto = vm.get_prototype_of(f)?;
     let b = vm.new_object_with(class::BOUND, proto, 3)?;
     vm.set_slot(b, 0, f);
     vm.set_slot(b, 1, arg(vm, a, 0));
@@ -780,7 +772,7 @@ fn bind(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     vm.stack.push(b);
     let lk = vm.key_atom(A::length);
     let mut len = 0.0;
-    if vm.has_own(f, lk) {
+    if vm.has_own_property(f, lk)? {
         let l = vm.get(f, lk, f)?;
         if l.is_num() {
             let l = l.as_num();
@@ -811,6 +803,8 @@ fn fn_to_string(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     }
     let s = if vm.class_of(f) == class::CLOSURE {
         vm.function_source(f)?
+    } else if vm.class_of(f) == class::PROXY {
+        "function () { [native code] }".to_string()
     } else {
         let nk = vm.key_atom(A::name);
         let n = vm.get(f, nk, f)?;

@@ -1,9 +1,9 @@
 //! `Reflect`: the object internal methods as functions.
 
-use super::object::{from_descriptor, list_from_array_like, set_proto_checked, to_descriptor};
+use super::object::{from_descriptor, list_from_array_like, to_descriptor};
 use super::{def, NativeDef};
 use crate::interp::access::Args;
-use crate::vm::object::{attr, Integrity, PropKey};
+use crate::vm::object::{attr, PropKey};
 use crate::vm::{JsResult, Value, Vm, I};
 
 pub const NATIVES: &[NativeDef] = &[
@@ -113,7 +113,7 @@ fn define_property(vm: &mut Vm, a: &Args) -> JsResult<Value> {
 fn delete_property(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     let o = target(vm, a, "deleteProperty")?;
     let k = key(vm, a, 1)?;
-    Ok(Value::bool(vm.delete_own(o, k)))
+    Ok(Value::bool(vm.delete_property(o, k)?))
 }
 
 fn get(vm: &mut Vm, a: &Args) -> JsResult<Value> {
@@ -130,7 +130,7 @@ fn get(vm: &mut Vm, a: &Args) -> JsResult<Value> {
 fn get_own_property_descriptor(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     let o = target(vm, a, "getOwnPropertyDescriptor")?;
     let k = key(vm, a, 1)?;
-    match vm.get_own(o, k) {
+    match vm.get_own_property(o, k)? {
         Some(p) => from_descriptor(vm, p),
         None => Ok(Value::UNDEFINED),
     }
@@ -138,7 +138,7 @@ fn get_own_property_descriptor(vm: &mut Vm, a: &Args) -> JsResult<Value> {
 
 fn get_prototype_of(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     let o = target(vm, a, "getPrototypeOf")?;
-    Ok(vm.proto_of(o))
+    vm.get_prototype_of(o)
 }
 
 fn has(vm: &mut Vm, a: &Args) -> JsResult<Value> {
@@ -149,14 +149,14 @@ fn has(vm: &mut Vm, a: &Args) -> JsResult<Value> {
 
 fn is_extensible(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     let o = target(vm, a, "isExtensible")?;
-    Ok(Value::bool(vm.is_extensible(o)))
+    Ok(Value::bool(vm.is_extensible_op(o)?))
 }
 
 fn own_keys(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     let o = target(vm, a, "ownKeys")?;
     let base = vm.stack.len();
     let mut items = Vec::new();
-    for k in vm.own_keys(o) {
+    for k in vm.own_property_keys(o)? {
         let v = vm.key_to_value(k)?;
         vm.stack.push(v);
         items.push(v);
@@ -168,8 +168,7 @@ fn own_keys(vm: &mut Vm, a: &Args) -> JsResult<Value> {
 
 fn prevent_extensions(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     let o = target(vm, a, "preventExtensions")?;
-    vm.set_integrity(o, Integrity::PreventExtensions)?;
-    Ok(Value::TRUE)
+    Ok(Value::bool(vm.prevent_extensions(o)?))
 }
 
 fn set(vm: &mut Vm, a: &Args) -> JsResult<Value> {
@@ -189,5 +188,5 @@ fn set_prototype_of(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     if !p.is_obj() && !p.is_null() {
         return Err(vm.throw_type("Object prototype may only be an Object or null"));
     }
-    Ok(Value::bool(set_proto_checked(vm, o, p)))
+    Ok(Value::bool(vm.set_prototype_of(o, p)?))
 }

@@ -3,6 +3,7 @@
 
 use crate::vm::object::{attr, class, flag, PropDesc, PropKey};
 use crate::vm::{JsResult, Throw, Value, Vm, A, I};
+use super::proxy::PROXY_PROTO;
 
 /// Arguments of a native call: the callee, `this` and the arguments sit on the value stack
 /// at `base`, `base + 1`, `base + 2..`.
@@ -49,6 +50,7 @@ impl Vm {
                     return Ok(v);
                 }
             }
+            // a proxy has no own properties of its own: it is found at the end of the walk
             if let Some(p) = self.get_own(cur, k) {
                 if p.is_accessor() {
                     if p.getter.is_undefined() {
@@ -61,10 +63,14 @@ impl Vm {
             if self.class_of(cur) == class::TYPED_ARRAY && crate::builtins::typedarray::is_numeric_key(self, k) {
                 return Ok(Value::UNDEFINED);
             }
-            cur = self.proto_of(cur);
-            if !cur.is_obj() {
+            let next = self.proto_of(cur);
+            if !next.is_obj() {
+                if next == PROXY_PROTO {
+                    return super::proxy::get(self, cur, k, receiver);
+                }
                 return Ok(Value::UNDEFINED);
             }
+            cur = next;
         }
     }
 
@@ -125,7 +131,7 @@ impl Vm {
         }
     }
 
-    /// OrdinarySet: [[Set]] on `o` with `receiver`. Ok(false) when refused.
+    /// [[Set]] on `o` with `receiver`. Ok(false) when refused.
     pub fn set(&mut self, o: Value, k: PropKey, v: Value, receiver: Value) -> JsResult<bool> {
         let mut cur = o;
         let own = loop {
@@ -139,10 +145,19 @@ impl Vm {
             }
             let p = self.proto_of(cur);
             if !p.is_obj() {
+                if p == PROXY_PROTO {
+                    return super::proxy::set(self, cur, k, v, receiver);
+                }
                 break None;
             }
             cur = p;
         };
+        self.set_with_own(cur, own, k, v, receiver)
+    }
+
+    /// OrdinarySetWithOwnDescriptor, once the walk found `own` on `holder` (or nothing at the
+    /// end of the chain).
+    pub fn set_with_own(&mut self, holder: Value, own: Option<crate::vm::object::Prop>, k: PropKey, v: Value, receiver: Value) -> JsResult<bool> {
         match own {
             Some(p) if p.is_accessor() => {
                 if p.setter.is_undefined() {
@@ -156,10 +171,14 @@ impl Vm {
                 if !receiver.is_obj() {
                     return Ok(false);
                 }
-                if cur == receiver && own.is_some() {
+                if holder == receiver && own.is_some() {
                     return self.define_own(receiver, k, PropDesc { value: Some(v), ..Default::default() });
                 }
-                match self.get_own(receiver, k) {
+                let existing = match self.get_own(receiver, k) {
+                    None if self.class_of(receiver) == class::PROXY => self.get_own_property(receiver, k)?,
+                    e => e,
+                };
+                match existing {
                     Some(e) if e.is_accessor() || !e.writable() => Ok(false),
                     Some(_) => self.define_own(receiver, k, PropDesc { value: Some(v), ..Default::default() }),
                     None => self.define_own(receiver, k, PropDesc::data(v, attr::WEC)),
@@ -207,15 +226,25 @@ impl Vm {
             if self.class_of(cur) == class::TYPED_ARRAY && crate::builtins::typedarray::is_numeric_key(self, k) {
                 return Ok(false);
             }
-            cur = self.proto_of(cur);
-            if !cur.is_obj() {
+            let next = self.proto_of(cur);
+            if !next.is_obj() {
+                if next == PROXY_PROTO {
+                    return super::proxy::has(self, cur, k);
+                }
                 return Ok(false);
             }
+            cur = next;
         }
     }
 
+    /// HasOwnProperty of an ordinary object (see `has_own_property` for any object).
     pub fn has_own(&mut self, o: Value, k: PropKey) -> bool {
         self.get_own(o, k).is_some()
+    }
+
+    /// HasOwnProperty: [[GetOwnProperty]], which a proxy traps.
+    pub fn has_own_property(&mut self, o: Value, k: PropKey) -> JsResult<bool> {
+        Ok(self.get_own_property(o, k)?.is_some())
     }
 
     /// CreateDataProperty.
@@ -314,6 +343,7 @@ impl Vm {
                 self.stack.truncate(nb);
                 r
             }
+            class::PROXY => super::proxy::call(self, base, argc, new_target),
             _ => Err(self.throw_type("value is not a function")),
         }
     }
@@ -347,6 +377,14 @@ impl Vm {
             let p = self.get(new_target, k, new_target)?;
             if p.is_obj() {
                 return Ok(p);
+            }
+            // GetFunctionRealm: a revoked proxy has none
+            let mut c = new_target;
+            while self.is_proxy(c) {
+                if !self.slot(c, super::proxy::HANDLER).is_obj() {
+                    return Err(self.throw_type("Cannot get the realm of a revoked proxy"));
+                }
+                c = self.slot(c, super::proxy::TARGET);
             }
         }
         Ok(self.i(fallback))

@@ -226,6 +226,9 @@ impl Vm {
                         let n = self.key_display(key);
                         return Err(self.throw_ref(&format!("{n} is not defined")));
                     }
+                } else if self.is_proxy(obj) && !self.has_property(obj, key)? {
+                    // GetBindingValue asks a `with` object again (only a proxy can tell)
+                    return Ok(Value::UNDEFINED);
                 }
                 self.get(obj, key, obj)
             }
@@ -270,7 +273,10 @@ impl Vm {
                 Ok(())
             }
             Ref::Object { obj, key } => {
-                if strict && obj == self.global() && !self.has_property(obj, key)? {
+                // SetMutableBinding asks the object again (the global only in strict code, where
+                // a missing binding is an error; a `with` proxy can tell)
+                let recheck = (strict && obj == self.global()) || self.is_proxy(obj);
+                if recheck && !self.has_property(obj, key)? && strict {
                     let n = self.key_display(key);
                     return Err(self.throw_ref(&format!("{n} is not defined")));
                 }

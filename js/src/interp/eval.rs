@@ -432,21 +432,29 @@ impl Vm {
         let mut seen: hashbrown::HashSet<PropKey> = hashbrown::HashSet::new();
         let mut out = Vec::new();
         let mut cur = o;
+        let mut steps = 0;
         while cur.is_obj() {
-            for k in self.own_keys(cur) {
+            if self.is_proxy(cur) {
+                super::proxy::walk_step(self, &mut steps)?;
+            }
+            // the object on the walk stays rooted while a proxy's traps run
+            self.stack.push(cur);
+            for k in self.own_property_keys(cur)? {
                 if k.is_symbol() {
                     continue;
                 }
                 if !seen.insert(k) {
                     continue;
                 }
-                if let Some(p) = self.get_own(cur, k) {
+                if let Some(p) = self.get_own_property(cur, k)? {
                     if p.enumerable() {
-                        out.push(self.key_to_value(k)?);
+                        let kv = self.key_to_value(k)?;
+                        self.stack.push(kv);
+                        out.push(kv);
                     }
                 }
             }
-            cur = self.proto_of(cur);
+            cur = self.get_prototype_of(cur)?;
         }
         Ok(out)
     }
@@ -645,19 +653,18 @@ impl Vm {
                         if rest.is_some() {
                             used.push(kv);
                         }
-                        // evaluate the target reference before reading (assignment patterns)
-                        let sub = self.get_v(v, key)?;
-                        self.bind_elem(cx, &p.value, sub, env)?;
+                        self.bind_prop_elem(cx, &p.value, v, key, env)?;
                     }
                     if let Some(r) = rest {
                         let o = self.new_object()?;
                         self.stack.push(o);
                         let src = self.to_object(v)?;
-                        for k in self.own_keys(src) {
+                        self.stack.push(src);
+                        for k in self.own_property_keys(src)? {
                             if used.contains(&self.key_word_value(k)) {
                                 continue;
                             }
-                            if let Some(p) = self.get_own(src, k) {
+                            if let Some(p) = self.get_own_property(src, k)? {
                                 if p.enumerable() {
                                     let val = self.get(src, k, src)?;
                                     self.create_data_property(o, k, val)?;
@@ -735,6 +742,29 @@ impl Vm {
                 r
             }
         }
+    }
+
+    /// Binds `src[key]` to an object pattern's element: an identifier target is resolved
+    /// before the property is read (observable through a `with` proxy). The caller truncates
+    /// the stack.
+    fn bind_prop_elem(&mut self, cx: &Ctx, e: &PatElem, src: Value, key: PropKey, env: Option<Value>) -> JsResult<()> {
+        if let (Pattern::Ident(n, _), None) = (&e.target, env) {
+            let a = self.atom_of(&cx.ci, n)?;
+            let r = self.resolve(a)?;
+            if let Ref::Object { obj, .. } = r {
+                self.stack.push(obj);
+            }
+            let mut v = self.get_v(src, key)?;
+            if v.is_undefined() {
+                if let Some(init) = &e.init {
+                    self.stack.push(v);
+                    v = self.eval_named(cx, init, &e.target)?;
+                }
+            }
+            return self.put_ref(r, v, cx.strict);
+        }
+        let sub = self.get_v(src, key)?;
+        self.bind_elem(cx, e, sub, env)
     }
 
     fn bind_elem(&mut self, cx: &Ctx, e: &PatElem, mut v: Value, env: Option<Value>) -> JsResult<()> {
@@ -1306,7 +1336,7 @@ impl Vm {
                 self.stack.pop();
                 let k = k?;
                 let obj = self.to_object(o)?;
-                let ok = self.delete_own(obj, k);
+                let ok = self.delete_property(obj, k)?;
                 if !ok && cx.strict {
                     let kn = self.key_display(k);
                     return Err(self.throw_type(&format!("Cannot delete property '{kn}' of object")));
@@ -1321,7 +1351,7 @@ impl Vm {
                 let at = self.atom_of(&cx.ci, n)?;
                 match self.resolve(at)? {
                     Ref::Unresolvable { .. } => Ok(Value::TRUE),
-                    Ref::Object { obj, key } => Ok(Value::bool(self.delete_own(obj, key))),
+                    Ref::Object { obj, key } => Ok(Value::bool(self.delete_property(obj, key)?)),
                     _ => Ok(Value::FALSE),
                 }
             }
@@ -1599,20 +1629,24 @@ impl Vm {
             return Ok(());
         }
         let from = self.to_object(src)?;
+        let base = self.stack.len();
         self.stack.push(from);
-        for k in self.own_keys(from) {
-            if excluded.contains(&k) {
-                continue;
-            }
-            if let Some(p) = self.get_own(from, k) {
-                if p.enumerable() {
-                    let v = self.get(from, k, from)?;
-                    self.create_data_property(target, k, v)?;
+        let r = (|| {
+            for k in self.own_property_keys(from)? {
+                if excluded.contains(&k) {
+                    continue;
+                }
+                if let Some(p) = self.get_own_property(from, k)? {
+                    if p.enumerable() {
+                        let v = self.get(from, k, from)?;
+                        self.create_data_property(target, k, v)?;
+                    }
                 }
             }
-        }
-        self.stack.pop();
-        Ok(())
+            Ok(())
+        })();
+        self.stack.truncate(base);
+        r
     }
 
     fn eval_template(&mut self, cx: &Ctx, t: &Template) -> JsResult<Value> {

@@ -7,6 +7,7 @@ pub mod env;
 pub mod eval;
 pub mod function;
 pub mod ops;
+pub mod proxy;
 
 use crate::ast::*;
 use crate::parser::ParseOptions;

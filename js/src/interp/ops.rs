@@ -536,13 +536,24 @@ impl Vm {
         if !p.is_obj() {
             return Err(self.throw_type("Function has non-object prototype in instanceof check"));
         }
-        let mut o = self.proto_of(v);
-        while o.is_obj() {
-            if o == p {
-                return Ok(true);
+        let base = self.stack.len();
+        self.stack.push(p);
+        let r = (|| {
+            let mut o = self.get_prototype_of(v)?;
+            let mut steps = 0;
+            while o.is_obj() {
+                if o == p {
+                    return Ok(true);
+                }
+                if self.is_proxy(o) {
+                    super::proxy::walk_step(self, &mut steps)?;
+                }
+                self.stack.push(o);
+                o = self.get_prototype_of(o)?;
             }
-            o = self.proto_of(o);
-        }
-        Ok(false)
+            Ok(false)
+        })();
+        self.stack.truncate(base);
+        r
     }
 }

@@ -43,6 +43,8 @@ pub mod class {
     pub const DATA_VIEW: u16 = 23;
     /// A promise: state, result, reactions, handled (see `builtins/promise.rs`).
     pub const PROMISE: u16 = 24;
+    /// Proxy exotic objects: slots [target, handler] (see `interp::proxy`).
+    pub const PROXY: u16 = 25;
 }
 
 pub mod flag {
@@ -504,6 +506,9 @@ impl Vm {
     /// ValidateAndApplyPropertyDescriptor on `o`'s own property `k`. Ok(false) when refused.
     pub fn define_own(&mut self, o: Value, k: PropKey, d: PropDesc) -> JsResult<bool> {
         let cls = self.class_of(o);
+        if cls == class::PROXY {
+            return crate::interp::proxy::define(self, o, k, d);
+        }
         if cls == class::TYPED_ARRAY {
             if let Some(r) = crate::builtins::typedarray::define_own(self, o, k, &d)? {
                 return Ok(r);
@@ -834,25 +839,50 @@ impl Vm {
         Ok(u)
     }
 
-    /// Preventing extensions, optionally sealing or freezing every own property.
-    pub fn set_integrity(&mut self, o: Value, level: Integrity) -> JsResult<()> {
-        let f = self.flags(o) & !flag::EXTENSIBLE;
-        self.set_flags(o, f);
+    /// SetIntegrityLevel: Ok(false) when the object refuses to become non-extensible.
+    pub fn set_integrity(&mut self, o: Value, level: Integrity) -> JsResult<bool> {
+        if !self.prevent_extensions(o)? {
+            return Ok(false);
+        }
         if level == Integrity::PreventExtensions {
-            return Ok(());
+            return Ok(true);
         }
-        for k in self.own_keys(o) {
-            let Some(p) = self.get_own(o, k) else { continue };
-            let mut d = PropDesc { configurable: Some(false), ..Default::default() };
-            if level == Integrity::Frozen && !p.is_accessor() {
-                d.writable = Some(false);
+        let base = self.stack.len();
+        let r = (|| {
+            for k in self.own_property_keys(o)? {
+                let mut d = PropDesc { configurable: Some(false), ..Default::default() };
+                if level == Integrity::Frozen {
+                    let Some(p) = self.get_own_property(o, k)? else { continue };
+                    if !p.is_accessor() {
+                        d.writable = Some(false);
+                    }
+                }
+                self.define_or_throw(o, k, d)?;
             }
-            if !self.define_own(o, k, d)? {
-                let kn = self.key_display(k);
-                return Err(self.throw_type(&format!("Cannot redefine property: {kn}")));
-            }
+            Ok(true)
+        })();
+        self.stack.truncate(base);
+        r
+    }
+
+    /// TestIntegrityLevel (Object.isSealed / isFrozen).
+    pub fn test_integrity(&mut self, o: Value, frozen: bool) -> JsResult<bool> {
+        if self.is_extensible_op(o)? {
+            return Ok(false);
         }
-        Ok(())
+        let base = self.stack.len();
+        let r = (|| {
+            for k in self.own_property_keys(o)? {
+                if let Some(p) = self.get_own_property(o, k)? {
+                    if p.configurable() || (frozen && !p.is_accessor() && p.writable()) {
+                        return Ok(false);
+                    }
+                }
+            }
+            Ok(true)
+        })();
+        self.stack.truncate(base);
+        r
     }
 }
 

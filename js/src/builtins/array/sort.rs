@@ -134,7 +134,8 @@ pub(super) fn sort(vm: &mut Vm, a: &Args) -> JsResult<Value> {
         set_i(vm, o, j as f64, v)?;
     }
     // the holes that were skipped go to the end
-    if len - count > 1024.0 {
+    // (a proxy's keys are not looked at: each deletion is an observable trap)
+    if len - count > 1024.0 && !vm.is_proxy(o) {
         // deleting an absent property does nothing: only the own integer keys matter
         let mut own: Vec<f64> = vm.own_keys(o).into_iter().filter_map(|k| super::key_index(vm, k)).filter(|&i| i >= count && i < len).collect();
         own.sort_by(|x, y| x.total_cmp(y));
@@ -145,7 +146,7 @@ pub(super) fn sort(vm: &mut Vm, a: &Args) -> JsResult<Value> {
         let mut j = count;
         while j < len {
             if let PropKey::Index(i) = super::ikey(vm, j)? {
-                if vm.elem_fast(o, i).is_none() && !vm.has_own(o, PropKey::Index(i)) {
+                if vm.elem_fast(o, i).is_none() && !vm.is_proxy(o) && !vm.has_own(o, PropKey::Index(i)) {
                     j += 1.0;
                     continue;
                 }
