@@ -40,3 +40,17 @@ fn long_arrays_are_grouped_in_columns_and_bounded() {
     let many = shown("var o = {}; for (var i = 0; i < 150; i++) o['k' + i] = i; o");
     assert!(many.ends_with("  ... 50 more properties\n}"), "{many}");
 }
+
+#[test]
+fn a_calls_statements_are_not_the_turns_completion_value() {
+    // node shows nothing for these: the var statement has no value of its own
+    assert_eq!(shown("var z = (function () { 7; return 1; })();"), "");
+    assert_eq!(shown("var w = [1].map(function (x) { x + 40; return x; });"), "");
+    assert_eq!(shown("var e = eval('5');"), "");
+    assert_eq!(shown("var r = require('ken/model');"), "");
+    // while the values of the turn's own statements still are
+    assert_eq!(shown("3; var q = (function () { 7; })();"), "3");
+    assert_eq!(shown("(function () { 7; return 1; })()"), "1");
+    assert_eq!(shown("eval('5; 6')"), "6");
+    assert_eq!(shown("if (true) { 'a'; } var v = (() => { 'b'; })();"), "'a'");
+}

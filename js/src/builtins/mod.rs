@@ -16,6 +16,7 @@ pub mod global;
 pub mod host;
 pub mod json;
 pub mod math;
+pub mod module;
 pub mod number;
 pub mod numconv;
 pub mod object;
@@ -54,7 +55,7 @@ struct Table {
 fn table() -> &'static Table {
     static T: OnceLock<Table> = OnceLock::new();
     T.get_or_init(|| {
-        let lists: [&'static [NativeDef]; 21] = [
+        let lists: [&'static [NativeDef]; 22] = [
             object::NATIVES,
             global::NATIVES,
             error::NATIVES,
@@ -76,6 +77,7 @@ fn table() -> &'static Table {
             bigint::NATIVES,
             promise::NATIVES,
             proxy::NATIVES,
+            module::NATIVES,
         ];
         let mut defs = Vec::new();
         let mut by_name = HashMap::new();
@@ -268,6 +270,7 @@ pub fn init_realm(vm: &mut Vm) -> JsResult<()> {
     bigint::init(vm)?;
     promise::init(vm)?;
     proxy::init(vm)?;
+    module::init(vm)?;
     Ok(())
 }
 

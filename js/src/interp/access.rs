@@ -191,9 +191,14 @@ impl Vm {
     pub fn put_value(&mut self, base: Value, k: PropKey, v: Value, strict: bool) -> JsResult<()> {
         if base.is_obj() {
             let ok = self.set(base, k, v, base)?;
-            if !ok && strict {
+            if !ok && (strict || self.flags(base) & crate::vm::object::flag::LOUD_SETS != 0) {
                 let kn = self.key_display(k);
-                return Err(self.throw_type(&format!("Cannot assign to read only property '{kn}' of object")));
+                let msg = if !self.is_extensible(base) && !self.has_property(base, k)? {
+                    format!("Cannot add property '{kn}', object is not extensible")
+                } else {
+                    format!("Cannot assign to read only property '{kn}' of object")
+                };
+                return Err(self.throw_type(&msg));
             }
             return Ok(());
         }

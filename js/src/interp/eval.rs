@@ -1932,6 +1932,9 @@ impl Vm {
         let saved = self.env;
         let base = self.stack.len();
         self.stack.push(code);
+        // the eval code's statements are not the caller's completion value (rooted meanwhile)
+        let saved_cv = self.cv;
+        self.stack.push(saved_cv);
         self.frames.push((Value::UNDEFINED, code, 0));
         if indirect {
             self.env = self.global_env();
@@ -2030,6 +2033,7 @@ impl Vm {
         })();
         self.frames.pop();
         self.env = saved;
+        self.cv = saved_cv;
         self.stack.truncate(base);
         r
     }

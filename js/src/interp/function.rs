@@ -395,7 +395,15 @@ impl Vm {
                 if hoist {
                     self.hoist_functions(cx, stmts, env)?;
                 }
-                match self.exec_stmts(cx, stmts)? {
+                // the body's expression statements are not the caller's completion value
+                // (`var x = f()` in the shell shows nothing); rooted while the body runs
+                let base = self.stack.len();
+                let saved_cv = self.cv;
+                self.stack.push(saved_cv);
+                let r = self.exec_stmts(cx, stmts);
+                self.stack.truncate(base);
+                self.cv = saved_cv;
+                match r? {
                     Completion::Return => Ok(self.take_return()),
                     _ => Ok(Value::UNDEFINED),
                 }

@@ -56,6 +56,9 @@ pub mod flag {
     /// Array `length` is not writable.
     pub const LENGTH_RO: u8 = 16;
     pub const CLASS_CTOR: u8 = 32;
+    /// A refused [[Set]] throws a TypeError in sloppy code too, as in strict code (records of
+    /// ken/model refuse unknown properties loudly; see builtins/module.rs).
+    pub const LOUD_SETS: u8 = 64;
 }
 
 pub mod attr {
