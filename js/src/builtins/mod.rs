@@ -10,6 +10,7 @@ pub mod collections;
 pub mod date;
 pub mod date_math;
 pub mod error;
+pub mod generator;
 pub mod global;
 pub mod json;
 pub mod math;
@@ -48,7 +49,7 @@ struct Table {
 fn table() -> &'static Table {
     static T: OnceLock<Table> = OnceLock::new();
     T.get_or_init(|| {
-        let lists: [&'static [NativeDef]; 15] = [
+        let lists: [&'static [NativeDef]; 16] = [
             object::NATIVES,
             global::NATIVES,
             error::NATIVES,
@@ -64,6 +65,7 @@ fn table() -> &'static Table {
             regexp::NATIVES,
             reflect::NATIVES,
             uri::NATIVES,
+            generator::NATIVES,
         ];
         let mut defs = Vec::new();
         let mut by_name = HashMap::new();
@@ -250,6 +252,7 @@ pub fn init_realm(vm: &mut Vm) -> JsResult<()> {
     date::init(vm)?;
     reflect::init(vm)?;
     uri::init(vm)?;
+    generator::init(vm)?;
     Ok(())
 }
 

@@ -40,7 +40,7 @@ impl Vm {
         if f.strict {
             kindbits |= fk::STRICT;
         }
-        let ctor = matches!(f.kind, FunctionKind::Declaration | FunctionKind::Expression);
+        let ctor = matches!(f.kind, FunctionKind::Declaration | FunctionKind::Expression) && !f.is_generator && !f.is_async;
         match f.kind {
             FunctionKind::Arrow => kindbits |= fk::ARROW,
             FunctionKind::Method | FunctionKind::Getter | FunctionKind::Setter => kindbits |= fk::METHOD,
@@ -86,6 +86,15 @@ impl Vm {
                 self.put(p, ck, fo, attr::WC)?;
                 let pk = self.key_atom(A::prototype);
                 self.put(fo, pk, p, attr::W)?;
+            } else if f.is_generator || f.is_async {
+                let fproto = self.i(if f.is_generator { I::GeneratorFunctionProto } else { I::AsyncFunctionProto });
+                self.set_proto_raw(fo, fproto);
+                if f.is_generator {
+                    let gp = self.i(I::GeneratorProto);
+                    let p = self.new_object_with(class::ORDINARY, gp, 0)?;
+                    let pk = self.key_atom(A::prototype);
+                    self.put(fo, pk, p, attr::W)?;
+                }
             }
             if own_name.is_some() {
                 self.set_env_slot(env, 0, fo);
@@ -348,7 +357,7 @@ impl Vm {
             self.set_word(env.off(), first + i, v);
         }
         self.bind_arguments_object(func, base, argc, env, arrow)?;
-        self.run_body(cx, func, env, facts & (1 << 17) != 0)
+        self.run_body(cx, func, env, facts & (1 << 17) != 0, base)
     }
 
     /// The `arguments` object of a call, bound in its function environment when the body
@@ -365,7 +374,16 @@ impl Vm {
     }
 
     /// Hoists the body's function declarations (when it has any) and runs it.
-    fn run_body(&mut self, cx: &Ctx, func: &Rc<Function>, env: Value, hoist: bool) -> JsResult<Value> {
+    fn run_body(&mut self, cx: &Ctx, func: &Rc<Function>, env: Value, hoist: bool, base: usize) -> JsResult<Value> {
+        if func.is_generator || func.is_async {
+            if hoist {
+                if let FunctionBody::Block(stmts) = &func.body {
+                    self.hoist_functions(cx, stmts, env)?;
+                }
+            }
+            let f = self.stack[base];
+            return self.start_suspendable(func, f, env);
+        }
         match &func.body {
             FunctionBody::Expr(e) => self.eval_expr(cx, e),
             FunctionBody::Block(stmts) => {
@@ -421,7 +439,7 @@ impl Vm {
                 }
             }
         }
-        self.run_body(cx, func, env, true)
+        self.run_body(cx, func, env, true, base)
     }
 
     /// Instantiates the function declarations directly in `stmts` into `env`.

@@ -6,6 +6,7 @@ pub mod access;
 pub mod env;
 pub mod eval;
 pub mod function;
+pub mod generator;
 pub mod ops;
 
 use crate::ast::*;
@@ -327,7 +328,12 @@ impl Walker {
             }
             ExprKind::Function(f) | ExprKind::Arrow(f) => self.func(f),
             ExprKind::Class(c) => self.class(c),
-            ExprKind::Unary(_, a) | ExprKind::Spread(a) | ExprKind::OptionalChain(a) | ExprKind::Paren(a) => self.expr(a),
+            ExprKind::Unary(_, a) | ExprKind::Spread(a) | ExprKind::OptionalChain(a) | ExprKind::Paren(a) | ExprKind::Await(a) => self.expr(a),
+            ExprKind::Yield { arg, .. } => {
+                if let Some(a) = arg {
+                    self.expr(a);
+                }
+            }
             ExprKind::Update { target, .. } => self.expr(target),
             ExprKind::Binary(_, a, b) | ExprKind::Logical(_, a, b) => {
                 self.expr(a);

@@ -66,6 +66,13 @@ pub(crate) struct FnCtx {
     allow_super_prop: bool,
     allow_super_call: bool,
     in_field_init: bool,
+    /// In a generator body (`yield` is an operator) / an async body (`await` is one).
+    pub(crate) generator: bool,
+    pub(crate) is_async: bool,
+    /// Parsing formal parameters (yield/await expressions are errors there).
+    pub(crate) in_params: bool,
+    /// Span starts of this body's yield/await expressions.
+    pub(crate) suspends: Vec<u32>,
     labels: Vec<Label>,
     pending_labels: usize,
     loop_depth: u32,
@@ -377,6 +384,14 @@ impl<'a> Parser<'a> {
         if self.tok.kind == T::Name && !self.tok.escaped {
             match self.tok.kw {
                 Kw::Function => return self.parse_function_declaration(false),
+                Kw::Async => {
+                    let p = self.peek()?;
+                    if !p.nl_before && p.kind == T::Name && p.kw == Kw::Function && !p.escaped {
+                        let start = self.tok.start;
+                        self.next()?;
+                        return self.parse_function_declaration_at(start, true, false);
+                    }
+                }
                 Kw::Class => return self.parse_class_declaration(),
                 Kw::Const => return self.parse_lexical_statement(VarKind::Const),
                 Kw::Let => {

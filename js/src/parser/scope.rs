@@ -78,6 +78,7 @@ impl<'a> Parser<'a> {
     /// Checks an identifier used as a reference.
     pub(crate) fn check_ident_ref(&self, name: &str, at: u32) -> PResult<()> {
         let kw = keyword(name);
+        self.check_yield_await(kw, at)?;
         if kw.is_reserved() {
             return Err(self.err(at, format!("Unexpected reserved word '{}'", name)));
         }
@@ -92,8 +93,20 @@ impl<'a> Parser<'a> {
         self.check_binding_ident_strict(name, at, self.ctx.strict)
     }
 
+    /// `yield` in a generator and `await` in an async function are operators, not names.
+    fn check_yield_await(&self, kw: Kw, at: u32) -> PResult<()> {
+        if kw == Kw::Yield && (self.ctx.generator || (self.ctx.in_params && self.ctx.generator)) {
+            return Err(self.err(at, "Unexpected identifier 'yield' in a generator"));
+        }
+        if kw == Kw::Await && self.ctx.is_async {
+            return Err(self.err(at, "Unexpected reserved word 'await' in an async function"));
+        }
+        Ok(())
+    }
+
     pub(crate) fn check_binding_ident_strict(&self, name: &str, at: u32, strict: bool) -> PResult<()> {
         let kw = keyword(name);
+        self.check_yield_await(kw, at)?;
         if kw.is_reserved() {
             return Err(self.err(at, format!("Unexpected reserved word '{}'", name)));
         }

@@ -1,0 +1,1680 @@
+//! Generators: bodies that suspend at `yield` and resume later, even after a restart.
+//!
+//! The evaluator is a tree walker on the native stack, which cannot be kept across a
+//! suspension (nor a restart). So a generator body runs through a second, *resumable* walker
+//! (`g_stmt` / `g_expr`) used only for the nodes whose span contains one of the body's
+//! suspension points (`Function::suspends`); every other subtree goes to the ordinary
+//! evaluator, which therefore costs nothing extra for code without generators.
+//!
+//! Each resumable node keeps its partial state in a *frame*: a heap LIST `[tag, slots...]`
+//! (tag = span start and node kind) holding what it has computed so far (evaluated operands,
+//! the loop phase, the iterator of a `for-of`, the pending completion of a `finally`, the
+//! environment it entered). A `yield` unwinds with `Throw::Suspend`; on the way out every
+//! resumable node pushes its frame on `Vm::g_saved`, so the generator object ends up holding
+//! the list of frames of the active path, innermost first. Resuming walks the tree again from
+//! the body: each node on the path pops its frame from `Vm::g_resume`, restores its state,
+//! skips the parts it had finished and descends into the child that was active, until the
+//! `yield` itself receives the sent value. Since an operand is cached as soon as it is
+//! evaluated, nothing runs twice. Everything is in the heap, so a suspended generator is
+//! persisted with the rest of the turn.
+
+use super::eval::{loop_exit, Completion, Ctx, LRef};
+use super::function::{fk, S_CODE, S_KIND};
+use crate::ast::*;
+use crate::vm::object::{class, PropKey};
+use crate::vm::{JsResult, Throw, Value, Vm, A, I};
+
+/// Generator states (slot G_STATE).
+pub mod gstate {
+    pub const START: u64 = 0;
+    pub const SUSPENDED: u64 = 1;
+    pub const RUNNING: u64 = 2;
+    pub const DONE: u64 = 3;
+}
+/// Generator object slots: state, closure, function environment, saved frames, and for
+/// async functions the result promise.
+pub const G_STATE: usize = 0;
+pub const G_FUNC: usize = 1;
+pub const G_ENV: usize = 2;
+pub const G_FRAMES: usize = 3;
+pub const G_PROMISE: usize = 4;
+pub const GEN_SLOTS: usize = 5;
+
+/// How a generator is resumed.
+pub mod resume {
+    pub const NEXT: u8 = 0;
+    pub const THROW: u8 = 1;
+    pub const RETURN: u8 = 2;
+}
+
+/// Node kinds in frame tags (a span start alone is shared by nested nodes).
+mod nk {
+    pub const STMTS: u64 = 1;
+    pub const BLOCK: u64 = 2;
+    pub const IF: u64 = 3;
+    pub const WHILE: u64 = 4;
+    pub const DO: u64 = 5;
+    pub const FOR: u64 = 6;
+    pub const FORIN: u64 = 7;
+    pub const FOROF: u64 = 8;
+    pub const TRY: u64 = 9;
+    pub const SWITCH: u64 = 10;
+    pub const WITH: u64 = 11;
+    pub const VAR: u64 = 12;
+    pub const YIELD: u64 = 13;
+    pub const DELEGATE: u64 = 14;
+    pub const SEQ: u64 = 15;
+    pub const BIN: u64 = 16;
+    pub const LOGIC: u64 = 17;
+    pub const COND: u64 = 18;
+    pub const UNARY: u64 = 19;
+    pub const ASSIGN: u64 = 20;
+    pub const CALL: u64 = 21;
+    pub const NEW: u64 = 22;
+    pub const MEMBER: u64 = 23;
+    pub const TEMPLATE: u64 = 24;
+    pub const TAGGED: u64 = 25;
+    pub const ARRAY: u64 = 26;
+    pub const OBJECT: u64 = 27;
+    pub const SUPERCALL: u64 = 28;
+    pub const UPDATE: u64 = 30;
+    pub const AWAIT: u64 = 31;
+}
+
+/// The body being run: its code and its suspension points.
+pub struct G<'a> {
+    pub cx: &'a Ctx,
+    pub sus: &'a [u32],
+}
+
+impl G<'_> {
+    /// Whether a suspension point lies in `s`.
+    #[inline]
+    fn has(&self, s: Span) -> bool {
+        let i = self.sus.partition_point(|&p| p < s.start);
+        i < self.sus.len() && self.sus[i] < s.end
+    }
+    fn has_list(&self, stmts: &[Stmt]) -> bool {
+        match (stmts.first(), stmts.last()) {
+            (Some(a), Some(b)) => self.has(Span::new(a.span.start, b.span.end)),
+            _ => false,
+        }
+    }
+    fn has_pat(&self, p: &Pattern) -> bool {
+        self.has(p.span())
+    }
+}
+
+/// Completion kinds saved in a `finally` frame.
+mod ck {
+    pub const NORMAL: u64 = 0;
+    pub const RETURN: u64 = 1;
+    pub const BREAK: u64 = 2;
+    pub const CONTINUE: u64 = 3;
+    pub const THROW: u64 = 4;
+    pub const GEN_RETURN: u64 = 5;
+}
+
+impl Vm {
+    // ----- frames --------------------------------------------------------------------------
+
+    /// The frame of a resumable node: the saved one when resuming (true), else a new one with
+    /// `n` empty slots. It stays on the stack (rooted) until `g_close`.
+    fn g_open(&mut self, start: u32, kind: u64, n: usize) -> JsResult<(Value, bool)> {
+        let tag = Value::int(((start as u64) << 6) | kind);
+        if let Some(fr) = self.g_resume.pop() {
+            if self.list_get(fr, 0) != tag {
+                return Err(Throw::Fatal("generator state does not match its code".into()));
+            }
+            self.stack.push(fr);
+            return Ok((fr, true));
+        }
+        let mut items = vec![Value::EMPTY; n + 1];
+        items[0] = tag;
+        let fr = self.new_list(&items)?;
+        self.stack.push(fr);
+        Ok((fr, false))
+    }
+
+    fn g_close<T>(&mut self, fr: Value, base: usize, r: JsResult<T>) -> JsResult<T> {
+        if matches!(r, Err(Throw::Suspend)) {
+            self.g_saved.push(fr);
+        }
+        self.stack.truncate(base);
+        r
+    }
+
+    #[inline]
+    fn fget(&self, fr: Value, i: usize) -> Value {
+        self.list_get(fr, i)
+    }
+    #[inline]
+    fn fset(&mut self, fr: Value, i: usize, v: Value) {
+        self.list_set(fr, i, v)
+    }
+    fn fphase(&self, fr: Value, i: usize) -> u64 {
+        let v = self.fget(fr, i);
+        if v.is_empty() {
+            0
+        } else {
+            v.payload()
+        }
+    }
+
+    /// The value of `e`, cached in slot `i` of `fr` once computed.
+    fn g_val(&mut self, g: &G, fr: Value, i: usize, e: &Expr) -> JsResult<Value> {
+        let v = self.fget(fr, i);
+        if !v.is_empty() {
+            return Ok(v);
+        }
+        let v = self.g_expr(g, e)?;
+        self.fset(fr, i, v);
+        Ok(v)
+    }
+
+    // ----- statements ----------------------------------------------------------------------
+
+    pub(crate) fn g_stmts(&mut self, g: &G, stmts: &[Stmt]) -> JsResult<Completion> {
+        if !g.has_list(stmts) {
+            return self.exec_stmts(g.cx, stmts);
+        }
+        let base = self.stack.len();
+        let (fr, _) = self.g_open(stmts[0].span.start, nk::STMTS, 1)?;
+        let r = (|| {
+            let from = self.fphase(fr, 1) as usize;
+            for (i, s) in stmts.iter().enumerate().skip(from) {
+                self.fset(fr, 1, Value::int(i as u64));
+                match self.g_stmt(g, s, &[])? {
+                    Completion::Normal => {}
+                    c => return Ok(c),
+                }
+            }
+            Ok(Completion::Normal)
+        })();
+        self.g_close(fr, base, r)
+    }
+
+    fn g_block(&mut self, g: &G, stmts: &[Stmt]) -> JsResult<Completion> {
+        if !g.has_list(stmts) {
+            return self.exec_block(g.cx, stmts);
+        }
+        let mut decls = Vec::new();
+        lexically_scoped_decls(stmts, false, &mut decls);
+        if decls.is_empty() {
+            return self.g_stmts(g, stmts);
+        }
+        let base = self.stack.len();
+        let outer = self.env;
+        let (fr, resumed) = self.g_open(stmts[0].span.start, nk::BLOCK, 1)?;
+        let r = (|| {
+            if resumed {
+                self.env = self.fget(fr, 1);
+            } else {
+                let env = self.block_env(g.cx, (stmts.as_ptr() as usize, 7), &decls)?;
+                self.fset(fr, 1, env);
+                self.env = env;
+                self.hoist_functions(g.cx, stmts, env)?;
+            }
+            self.g_stmts(g, stmts)
+        })();
+        self.env = outer;
+        self.g_close(fr, base, r)
+    }
+
+    fn g_stmt(&mut self, g: &G, s: &Stmt, labels: &[Atom]) -> JsResult<Completion> {
+        if !g.has(s.span) {
+            return self.exec_stmt(g.cx, s, labels);
+        }
+        let start = s.span.start;
+        match &s.kind {
+            StmtKind::Expr(e) => {
+                let v = self.g_expr(g, e)?;
+                self.cv = v;
+                Ok(Completion::Normal)
+            }
+            StmtKind::Var(d) => {
+                self.g_var(g, start, d)?;
+                Ok(Completion::Normal)
+            }
+            StmtKind::Block(b) => self.g_block(g, b),
+            StmtKind::Return(e) => {
+                let v = match e {
+                    Some(e) => self.g_expr(g, e)?,
+                    None => Value::UNDEFINED,
+                };
+                self.ret = v;
+                Ok(Completion::Return)
+            }
+            StmtKind::Throw(e) => {
+                let v = self.g_expr(g, e)?;
+                Err(self.throw_value(v))
+            }
+            StmtKind::Labeled(l, body) => {
+                let mut ls: Vec<Atom> = labels.to_vec();
+                ls.push(l.clone());
+                match self.g_stmt(g, body, &ls)? {
+                    Completion::Break(Some(b)) if b == *l => Ok(Completion::Normal),
+                    c => Ok(c),
+                }
+            }
+            StmtKind::If(c, a, b) => {
+                let base = self.stack.len();
+                let (fr, _) = self.g_open(start, nk::IF, 1)?;
+                let r = (|| {
+                    let t = self.g_val(g, fr, 1, c)?;
+                    if self.to_boolean(t) {
+                        self.g_stmt(g, a, &[])
+                    } else if let Some(b) = b {
+                        self.g_stmt(g, b, &[])
+                    } else {
+                        Ok(Completion::Normal)
+                    }
+                })();
+                self.g_close(fr, base, r)
+            }
+            StmtKind::While(c, body) => {
+                let base = self.stack.len();
+                let (fr, _) = self.g_open(start, nk::WHILE, 1)?;
+                let r = (|| {
+                    let mut phase = self.fphase(fr, 1);
+                    loop {
+                        if phase == 0 {
+                            self.fset(fr, 1, Value::int(0));
+                            let t = self.g_expr(g, c)?;
+                            if !self.to_boolean(t) {
+                                return Ok(Completion::Normal);
+                            }
+                        }
+                        self.fset(fr, 1, Value::int(1));
+                        if let Some(done) = self.g_loop_body(g, body, labels)? {
+                            return Ok(done);
+                        }
+                        phase = 0;
+                        self.safepoint()?;
+                    }
+                })();
+                self.g_close(fr, base, r)
+            }
+            StmtKind::DoWhile(body, c) => {
+                let base = self.stack.len();
+                let (fr, _) = self.g_open(start, nk::DO, 1)?;
+                let r = (|| {
+                    let mut phase = self.fphase(fr, 1);
+                    loop {
+                        if phase == 0 {
+                            self.fset(fr, 1, Value::int(0));
+                            if let Some(done) = self.g_loop_body(g, body, labels)? {
+                                return Ok(done);
+                            }
+                        }
+                        self.fset(fr, 1, Value::int(1));
+                        let t = self.g_expr(g, c)?;
+                        if !self.to_boolean(t) {
+                            return Ok(Completion::Normal);
+                        }
+                        phase = 0;
+                        self.safepoint()?;
+                    }
+                })();
+                self.g_close(fr, base, r)
+            }
+            StmtKind::For { init, test, update, body } => self.g_for(g, start, init, test, update, body, labels),
+            StmtKind::ForOf { left, right, body } => self.g_for_of(g, start, left, right, body, labels),
+            StmtKind::ForIn { left, right, body } => self.g_for_in(g, start, left, right, body, labels),
+            StmtKind::Try { block, handler, finalizer } => self.g_try(g, start, block, handler, finalizer),
+            StmtKind::Switch(d, cases) => self.g_switch(g, start, d, cases),
+            StmtKind::With(o, body) => {
+                let base = self.stack.len();
+                let outer = self.env;
+                let (fr, _) = self.g_open(start, nk::WITH, 2)?;
+                let r = (|| {
+                    let mut env = self.fget(fr, 2);
+                    if env.is_empty() {
+                        let v = self.g_val(g, fr, 1, o)?;
+                        let obj = self.to_object(v)?;
+                        env = self.new_env(super::env::envk::WITH, outer, Value::UNDEFINED, 1)?;
+                        self.set_env_slot(env, 0, obj);
+                        self.fset(fr, 2, env);
+                    }
+                    self.env = env;
+                    self.g_stmt(g, body, &[])
+                })();
+                self.env = outer;
+                self.g_close(fr, base, r)
+            }
+            StmtKind::Class(_) => Err(self.throw_syntax("yield/await inside a class definition is not supported yet")),
+            _ => self.exec_stmt(g.cx, s, labels),
+        }
+    }
+
+    /// Runs a loop body: Some(completion) when the loop is left.
+    fn g_loop_body(&mut self, g: &G, body: &Stmt, labels: &[Atom]) -> JsResult<Option<Completion>> {
+        match self.g_stmt(g, body, &[])? {
+            Completion::Normal => Ok(None),
+            c => Ok(loop_exit(c, labels)),
+        }
+    }
+
+    fn g_var(&mut self, g: &G, start: u32, d: &VarDecl) -> JsResult<()> {
+        let base = self.stack.len();
+        let (fr, _) = self.g_open(start, nk::VAR, 2)?;
+        let r = (|| {
+            let from = self.fphase(fr, 1) as usize;
+            for (i, decl) in d.decls.iter().enumerate().skip(from) {
+                self.fset(fr, 1, Value::int(i as u64));
+                let Some(init) = &decl.init else {
+                    if d.kind != VarKind::Var {
+                        let env = self.env;
+                        self.bind_pattern(g.cx, &decl.target, Value::UNDEFINED, Some(env))?;
+                    }
+                    continue;
+                };
+                let v = if self.fget(fr, 2).is_empty() {
+                    let v = if g.has(init.span) { self.g_expr(g, init)? } else { self.eval_named(g.cx, init, &decl.target)? };
+                    self.fset(fr, 2, v);
+                    v
+                } else {
+                    self.fget(fr, 2)
+                };
+                let env = if d.kind == VarKind::Var { None } else { Some(self.env) };
+                self.g_bind(g, &decl.target, v, env)?;
+                self.fset(fr, 2, Value::EMPTY);
+            }
+            Ok(())
+        })();
+        self.g_close(fr, base, r)
+    }
+
+    /// Binds a pattern; patterns with a suspension point (a `yield` in a default or a
+    /// computed key) are not resumable yet.
+    fn g_bind(&mut self, g: &G, p: &Pattern, v: Value, env: Option<Value>) -> JsResult<()> {
+        if g.has_pat(p) {
+            return Err(self.throw_syntax("yield/await inside a destructuring pattern is not supported yet"));
+        }
+        self.stack.push(v);
+        let r = self.bind_pattern(g.cx, p, v, env);
+        self.stack.pop();
+        r
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn g_for(&mut self, g: &G, start: u32, init: &Option<ForInit>, test: &Option<Box<Expr>>, update: &Option<Box<Expr>>, body: &Stmt, labels: &[Atom]) -> JsResult<Completion> {
+        let base = self.stack.len();
+        let outer = self.env;
+        // slots: 1 phase (0 init, 1 test, 2 body, 3 update), 2 loop environment
+        let (fr, resumed) = self.g_open(start, nk::FOR, 2)?;
+        let r = (|| {
+            let per_iter = matches!(init, Some(ForInit::Var(d)) if d.kind == VarKind::Let);
+            if resumed && !self.fget(fr, 2).is_empty() {
+                self.env = self.fget(fr, 2);
+            }
+            let mut phase = self.fphase(fr, 1);
+            if phase == 0 {
+                match init {
+                    Some(ForInit::Var(d)) if d.kind != VarKind::Var => {
+                        if !resumed {
+                            let mut names = Vec::new();
+                            for decl in &d.decls {
+                                decl.target.bound_names(&mut names);
+                            }
+                            let k = if d.kind == VarKind::Const { DeclKind::Const } else { DeclKind::Let };
+                            let decls: Vec<(Atom, DeclKind)> = names.into_iter().map(|n| (n, k)).collect();
+                            let env = self.block_env(g.cx, (&**d as *const _ as usize, 1), &decls)?;
+                            self.fset(fr, 2, env);
+                            self.env = env;
+                        }
+                        self.g_var(g, start, d)?;
+                    }
+                    Some(ForInit::Var(d)) => self.g_var(g, start, d)?,
+                    Some(ForInit::Expr(e)) => {
+                        self.g_expr(g, e)?;
+                    }
+                    None => {}
+                }
+                if per_iter {
+                    let e = self.copy_env(self.env)?;
+                    self.env = e;
+                    self.fset(fr, 2, e);
+                }
+                phase = 1;
+            }
+            loop {
+                if phase == 1 {
+                    self.fset(fr, 1, Value::int(1));
+                    if let Some(t) = test {
+                        let v = self.g_expr(g, t)?;
+                        if !self.to_boolean(v) {
+                            return Ok(Completion::Normal);
+                        }
+                    }
+                    phase = 2;
+                }
+                if phase == 2 {
+                    self.fset(fr, 1, Value::int(2));
+                    if let Some(done) = self.g_loop_body(g, body, labels)? {
+                        return Ok(done);
+                    }
+                    if per_iter {
+                        let e = self.copy_env(self.env)?;
+                        self.env = e;
+                        self.fset(fr, 2, e);
+                    }
+                }
+                self.fset(fr, 1, Value::int(3));
+                if let Some(u) = update {
+                    self.g_expr(g, u)?;
+                }
+                phase = 1;
+                self.safepoint()?;
+            }
+        })();
+        self.env = outer;
+        self.g_close(fr, base, r)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn g_for_of(&mut self, g: &G, start: u32, left: &ForHead, right: &Expr, body: &Stmt, labels: &[Atom]) -> JsResult<Completion> {
+        let base = self.stack.len();
+        let outer = self.env;
+        // slots: 1 phase (0 right side, 1 body), 2 iterator, 3 next, 4 environment
+        let (fr, _) = self.g_open(start, nk::FOROF, 4)?;
+        let r = (|| {
+            if self.fphase(fr, 1) == 0 {
+                let env = self.fget(fr, 4);
+                if !env.is_empty() {
+                    self.env = env;
+                } else if let Some(tdz) = self.for_head_tdz(g.cx, left)? {
+                    self.fset(fr, 4, tdz);
+                    self.env = tdz;
+                }
+                let o = self.g_expr(g, right)?;
+                self.env = outer;
+                let (iter, next) = self.get_iterator(o)?;
+                self.fset(fr, 2, iter);
+                self.fset(fr, 3, next);
+                self.fset(fr, 4, Value::EMPTY);
+            }
+            let iter = self.fget(fr, 2);
+            let next = self.fget(fr, 3);
+            loop {
+                let env = self.fget(fr, 4);
+                let res = if self.fphase(fr, 1) == 1 && !env.is_empty() {
+                    // resuming inside the body
+                    self.env = env;
+                    self.g_loop_body(g, body, labels)
+                } else {
+                    let Some(v) = self.iterator_step(iter, next)? else { return Ok(Completion::Normal) };
+                    (|| {
+                        if let ForHead::Var(d) = left {
+                            if g.has_pat(&d.decls[0].target) {
+                                return Err(self.throw_syntax("yield/await inside a destructuring pattern is not supported yet"));
+                            }
+                        }
+                        self.stack.push(v);
+                        let b = self.bind_for_head(g.cx, left, v, outer);
+                        self.stack.pop();
+                        b?;
+                        let env = self.env;
+                        self.fset(fr, 4, env);
+                        self.fset(fr, 1, Value::int(1));
+                        self.g_loop_body(g, body, labels)
+                    })()
+                };
+                self.env = outer;
+                match res {
+                    Ok(None) => {}
+                    Ok(Some(done)) => {
+                        self.iterator_close(iter)?;
+                        return Ok(done);
+                    }
+                    Err(Throw::Exception) => {
+                        let e = self.exception;
+                        self.stack.push(e);
+                        let _ = self.iterator_close(iter);
+                        self.exception = self.stack.pop().unwrap();
+                        return Err(Throw::Exception);
+                    }
+                    Err(Throw::GenReturn) => {
+                        let rv = self.ret;
+                        self.stack.push(rv);
+                        let c = self.iterator_close(iter);
+                        self.ret = self.stack.pop().unwrap();
+                        c?;
+                        return Err(Throw::GenReturn);
+                    }
+                    Err(t) => return Err(t),
+                }
+                self.fset(fr, 4, Value::EMPTY);
+                self.safepoint()?;
+            }
+        })();
+        self.env = outer;
+        self.g_close(fr, base, r)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn g_for_in(&mut self, g: &G, start: u32, left: &ForHead, right: &Expr, body: &Stmt, labels: &[Atom]) -> JsResult<Completion> {
+        let base = self.stack.len();
+        let outer = self.env;
+        // slots: 1 phase (0 right side, 1 body), 2 object, 3 keys LIST, 4 index, 5 environment
+        let (fr, _) = self.g_open(start, nk::FORIN, 5)?;
+        let r = (|| {
+            if self.fphase(fr, 1) == 0 {
+                let env = self.fget(fr, 5);
+                if !env.is_empty() {
+                    self.env = env;
+                } else if let Some(tdz) = self.for_head_tdz(g.cx, left)? {
+                    self.fset(fr, 5, tdz);
+                    self.env = tdz;
+                }
+                let o = self.g_expr(g, right)?;
+                self.env = outer;
+                self.fset(fr, 5, Value::EMPTY);
+                if o.is_nullish() {
+                    return Ok(Completion::Normal);
+                }
+                let obj = self.to_object(o)?;
+                self.fset(fr, 2, obj);
+                let keys = self.for_in_keys(obj)?;
+                let karr = self.new_list(&keys)?;
+                self.fset(fr, 3, karr);
+                self.fset(fr, 4, Value::int(0));
+                self.fset(fr, 1, Value::int(1));
+            }
+            let obj = self.fget(fr, 2);
+            let karr = self.fget(fr, 3);
+            let n = self.cell_len(karr.off());
+            loop {
+                let i = self.fget(fr, 4).payload() as usize;
+                let env = self.fget(fr, 5);
+                let res = if !env.is_empty() {
+                    self.env = env;
+                    self.g_loop_body(g, body, labels)
+                } else {
+                    if i >= n {
+                        return Ok(Completion::Normal);
+                    }
+                    let k = self.list_get(karr, i);
+                    let pk = self.key_from_string(k)?;
+                    if !self.has_property(obj, pk)? {
+                        self.fset(fr, 4, Value::int(i as u64 + 1));
+                        continue;
+                    }
+                    self.bind_for_head(g.cx, left, k, outer)?;
+                    let env = self.env;
+                    self.fset(fr, 5, env);
+                    self.g_loop_body(g, body, labels)
+                };
+                self.env = outer;
+                if let Some(done) = res? {
+                    return Ok(done);
+                }
+                self.fset(fr, 5, Value::EMPTY);
+                self.fset(fr, 4, Value::int(i as u64 + 1));
+                self.safepoint()?;
+            }
+        })();
+        self.env = outer;
+        self.g_close(fr, base, r)
+    }
+
+    fn g_try(&mut self, g: &G, start: u32, block: &[Stmt], handler: &Option<Box<Catch>>, finalizer: &Option<Vec<Stmt>>) -> JsResult<Completion> {
+        let base = self.stack.len();
+        let outer = self.env;
+        let depth = self.depth;
+        let env_depth = self.env_stack.len();
+        // slots: 1 phase (0 try, 1 catch, 2 finally), 2 pending completion kind, 3 its value,
+        // 4 catch environment
+        let (fr, _) = self.g_open(start, nk::TRY, 4)?;
+        let r = (|| {
+            let phase = self.fphase(fr, 1);
+            let mut r = Ok(Completion::Normal);
+            if phase == 0 {
+                self.fset(fr, 1, Value::int(0));
+                r = self.g_block(g, block);
+                if matches!(r, Err(Throw::Suspend)) {
+                    return r;
+                }
+            }
+            let catching = phase == 1 || (phase == 0 && matches!(r, Err(Throw::Exception)));
+            if let (true, Some(h)) = (catching, handler) {
+                self.env = outer;
+                self.stack.truncate(base + 1);
+                self.depth = depth;
+                self.env_stack.truncate(env_depth);
+                if phase == 0 {
+                    let exc = std::mem::replace(&mut self.exception, Value::UNDEFINED);
+                    self.fset(fr, 1, Value::int(1));
+                    if let Some(p) = &h.param {
+                        let mut names = Vec::new();
+                        p.bound_names(&mut names);
+                        let decls: Vec<(Atom, DeclKind)> = names.into_iter().map(|n| (n, DeclKind::Let)).collect();
+                        self.stack.push(exc);
+                        let cenv = self.block_env(g.cx, (p as *const _ as usize, 4), &decls);
+                        self.stack.pop();
+                        let cenv = cenv?;
+                        self.fset(fr, 4, cenv);
+                        self.env = cenv;
+                        r = self.g_bind(g, p, exc, Some(cenv)).map(|_| Completion::Normal);
+                    }
+                }
+                if r.is_ok() {
+                    let cenv = self.fget(fr, 4);
+                    if !cenv.is_empty() {
+                        self.env = cenv;
+                    }
+                    r = self.g_block(g, &h.body);
+                }
+                self.env = outer;
+                if matches!(r, Err(Throw::Suspend)) {
+                    return r;
+                }
+            }
+            let Some(f) = finalizer else { return r };
+            if phase < 2 {
+                if matches!(r, Err(Throw::Interrupted) | Err(Throw::Fatal(_))) {
+                    return r;
+                }
+                let (k, v) = match &r {
+                    Ok(Completion::Normal) => (ck::NORMAL, Value::UNDEFINED),
+                    Ok(Completion::Return) => (ck::RETURN, self.ret),
+                    Ok(Completion::Break(l)) => (ck::BREAK, self.label_value(g, l)?),
+                    Ok(Completion::Continue(l)) => (ck::CONTINUE, self.label_value(g, l)?),
+                    Err(Throw::GenReturn) => (ck::GEN_RETURN, self.ret),
+                    _ => (ck::THROW, self.exception),
+                };
+                self.fset(fr, 2, Value::int(k));
+                self.fset(fr, 3, v);
+                self.fset(fr, 1, Value::int(2));
+            }
+            self.env = outer;
+            self.stack.truncate(base + 1);
+            self.depth = depth;
+            self.env_stack.truncate(env_depth);
+            match self.g_block(g, f)? {
+                Completion::Normal => {}
+                c => return Ok(c),
+            }
+            let v = self.fget(fr, 3);
+            match self.fget(fr, 2).payload() {
+                ck::NORMAL => Ok(Completion::Normal),
+                ck::RETURN => {
+                    self.ret = v;
+                    Ok(Completion::Return)
+                }
+                ck::BREAK => Ok(Completion::Break(self.label_atom(v))),
+                ck::CONTINUE => Ok(Completion::Continue(self.label_atom(v))),
+                ck::GEN_RETURN => {
+                    self.ret = v;
+                    Err(Throw::GenReturn)
+                }
+                _ => {
+                    self.exception = v;
+                    Err(Throw::Exception)
+                }
+            }
+        })();
+        self.env = outer;
+        self.g_close(fr, base, r)
+    }
+
+    fn label_value(&mut self, g: &G, l: &Option<Atom>) -> JsResult<Value> {
+        match l {
+            Some(a) => self.atom_of(&g.cx.ci, a),
+            None => Ok(Value::UNDEFINED),
+        }
+    }
+    fn label_atom(&self, v: Value) -> Option<Atom> {
+        if v.is_str() {
+            Some(Atom::new(&self.string_lossy(v)))
+        } else {
+            None
+        }
+    }
+
+    fn g_switch(&mut self, g: &G, start: u32, d: &Expr, cases: &[SwitchCase]) -> JsResult<Completion> {
+        let base = self.stack.len();
+        let outer = self.env;
+        // slots: 1 phase (0 discriminant, 1 matching, 2 bodies), 2 discriminant, 3 case index,
+        // 4 environment
+        let (fr, resumed) = self.g_open(start, nk::SWITCH, 4)?;
+        let r = (|| {
+            let v = self.g_val(g, fr, 2, d)?;
+            let env = self.fget(fr, 4);
+            if resumed && !env.is_empty() {
+                self.env = env;
+            }
+            let mut phase = self.fphase(fr, 1);
+            if phase == 0 {
+                let mut decls = Vec::new();
+                for c in cases {
+                    lexically_scoped_decls(&c.body, false, &mut decls);
+                }
+                if !decls.is_empty() {
+                    let env = self.block_env(g.cx, (cases.as_ptr() as usize, 5), &decls)?;
+                    self.fset(fr, 4, env);
+                    self.env = env;
+                    for c in cases {
+                        self.hoist_functions(g.cx, &c.body, env)?;
+                    }
+                }
+                self.fset(fr, 1, Value::int(1));
+                self.fset(fr, 3, Value::int(0));
+                phase = 1;
+            }
+            if phase == 1 {
+                let from = self.fget(fr, 3).payload() as usize;
+                let mut found = None;
+                for (i, c) in cases.iter().enumerate().skip(from) {
+                    self.fset(fr, 3, Value::int(i as u64));
+                    if let Some(t) = &c.test {
+                        let tv = self.g_expr(g, t)?;
+                        if self.strict_eq(v, tv) {
+                            found = Some(i);
+                            break;
+                        }
+                    }
+                }
+                let s = match found.or_else(|| cases.iter().position(|c| c.test.is_none())) {
+                    Some(s) => s,
+                    None => return Ok(Completion::Normal),
+                };
+                self.fset(fr, 3, Value::int(s as u64));
+                self.fset(fr, 1, Value::int(2));
+            }
+            let from = self.fget(fr, 3).payload() as usize;
+            for (i, c) in cases.iter().enumerate().skip(from) {
+                self.fset(fr, 3, Value::int(i as u64));
+                match self.g_stmts(g, &c.body)? {
+                    Completion::Normal => {}
+                    Completion::Break(None) => return Ok(Completion::Normal),
+                    c => return Ok(c),
+                }
+            }
+            Ok(Completion::Normal)
+        })();
+        self.env = outer;
+        self.g_close(fr, base, r)
+    }
+
+    // ----- expressions ---------------------------------------------------------------------
+
+    pub(crate) fn g_expr(&mut self, g: &G, e: &Expr) -> JsResult<Value> {
+        if !g.has(e.span) {
+            return self.eval_expr(g.cx, e);
+        }
+        let start = e.span.start;
+        match &e.kind {
+            ExprKind::Paren(inner) => self.g_expr(g, inner),
+            ExprKind::Yield { arg, delegate: false } => self.g_yield(g, start, arg.as_deref(), false),
+            ExprKind::Await(arg) => self.g_yield(g, start, Some(arg), true),
+            ExprKind::Yield { arg: Some(arg), delegate: true } => self.g_delegate(g, start, arg),
+            ExprKind::Seq(es) => {
+                let base = self.stack.len();
+                let (fr, _) = self.g_open(start, nk::SEQ, 1)?;
+                let r = (|| {
+                    let from = self.fphase(fr, 1) as usize;
+                    let mut v = Value::UNDEFINED;
+                    for (i, x) in es.iter().enumerate().skip(from) {
+                        self.fset(fr, 1, Value::int(i as u64));
+                        v = self.g_expr(g, x)?;
+                    }
+                    Ok(v)
+                })();
+                self.g_close(fr, base, r)
+            }
+            ExprKind::Binary(op, a, b) => {
+                let base = self.stack.len();
+                let (fr, _) = self.g_open(start, nk::BIN, 1)?;
+                let r = (|| {
+                    let l = self.g_val(g, fr, 1, a)?;
+                    let r = self.g_expr(g, b)?;
+                    self.stack.push(r);
+                    self.binary(*op, l, r)
+                })();
+                self.g_close(fr, base, r)
+            }
+            ExprKind::Logical(op, a, b) => {
+                let base = self.stack.len();
+                let (fr, _) = self.g_open(start, nk::LOGIC, 1)?;
+                let r = (|| {
+                    let l = self.g_val(g, fr, 1, a)?;
+                    let short = match op {
+                        LogicalOp::And => !self.to_boolean(l),
+                        LogicalOp::Or => self.to_boolean(l),
+                        LogicalOp::Coalesce => !l.is_nullish(),
+                    };
+                    if short {
+                        Ok(l)
+                    } else {
+                        self.g_expr(g, b)
+                    }
+                })();
+                self.g_close(fr, base, r)
+            }
+            ExprKind::Cond(c, a, b) => {
+                let base = self.stack.len();
+                let (fr, _) = self.g_open(start, nk::COND, 1)?;
+                let r = (|| {
+                    let t = self.g_val(g, fr, 1, c)?;
+                    if self.to_boolean(t) {
+                        self.g_expr(g, a)
+                    } else {
+                        self.g_expr(g, b)
+                    }
+                })();
+                self.g_close(fr, base, r)
+            }
+            ExprKind::Unary(op, a) => self.g_unary(g, start, *op, a),
+            ExprKind::Assign { op, target, value } => self.g_assign(g, start, *op, target, value),
+            ExprKind::Call { callee, args, optional } => {
+                self.note_position(start);
+                self.g_call(g, start, callee, args, *optional)
+            }
+            ExprKind::New { callee, args } => {
+                self.note_position(start);
+                let base = self.stack.len();
+                // slots: 1 constructor, 2-3 arguments (see g_args)
+                let (fr, _) = self.g_open(start, nk::NEW, 3)?;
+                let r = (|| {
+                    let f = self.g_val(g, fr, 1, callee)?;
+                    let args = self.g_args(g, fr, 2, args)?;
+                    if !self.is_constructor(f) {
+                        let what = super::eval::callee_text(g.cx, callee);
+                        return Err(self.throw_type(&format!("{what} is not a constructor")));
+                    }
+                    let fb = self.stack.len();
+                    self.stack.push(f);
+                    self.stack.push(Value::UNDEFINED);
+                    self.stack.extend_from_slice(&args);
+                    self.construct_at(fb, args.len(), f)
+                })();
+                self.g_close(fr, base, r)
+            }
+            ExprKind::Member { object, prop, optional } => {
+                let base = self.stack.len();
+                let (fr, _) = self.g_open(start, nk::MEMBER, 1)?;
+                let r = (|| {
+                    let o = self.g_val(g, fr, 1, object)?;
+                    if *optional && o.is_nullish() {
+                        return Err(Throw::ShortCircuit);
+                    }
+                    let k = self.g_member_key(g, prop)?;
+                    self.get_v(o, k)
+                })();
+                self.g_close(fr, base, r)
+            }
+            ExprKind::SuperMember(p) => {
+                let this = self.this_value()?;
+                self.stack.push(this);
+                let r = (|| {
+                    let k = self.g_member_key(g, p)?;
+                    let kv = self.key_word_value(k);
+                    self.stack.push(kv);
+                    let sb = self.super_base()?;
+                    if !sb.is_obj() {
+                        return Ok(Value::UNDEFINED);
+                    }
+                    self.get(sb, k, this)
+                })();
+                self.stack.pop();
+                r
+            }
+            ExprKind::OptionalChain(inner) => {
+                let base = self.stack.len();
+                match self.g_expr(g, inner) {
+                    Err(Throw::ShortCircuit) => {
+                        self.stack.truncate(base);
+                        Ok(Value::UNDEFINED)
+                    }
+                    r => r,
+                }
+            }
+            ExprKind::Template(t) => {
+                let base = self.stack.len();
+                // slots: 1 index of the next substitution, 2 the text so far
+                let (fr, _) = self.g_open(start, nk::TEMPLATE, 2)?;
+                let r = (|| {
+                    let from = self.fphase(fr, 1) as usize;
+                    if from == 0 {
+                        let s = self.new_string(t.quasis[0].cooked.as_deref().unwrap_or(&[]))?;
+                        self.fset(fr, 2, s);
+                    }
+                    for i in from..t.exprs.len() {
+                        self.fset(fr, 1, Value::int(i as u64));
+                        let v = self.g_expr(g, &t.exprs[i])?;
+                        let s = self.to_string(v)?;
+                        let mut acc: Vec<u16> = self.units(self.fget(fr, 2)).to_vec();
+                        acc.extend_from_slice(self.units(s));
+                        if let Some(c) = &t.quasis[i + 1].cooked {
+                            acc.extend_from_slice(c);
+                        }
+                        let ns = self.new_string(&acc)?;
+                        self.fset(fr, 2, ns);
+                    }
+                    Ok(self.fget(fr, 2))
+                })();
+                self.g_close(fr, base, r)
+            }
+            ExprKind::Array(items) => {
+                let base = self.stack.len();
+                // slots: 1 the array, 2 next item, 3 next array index
+                let (fr, resumed) = self.g_open(start, nk::ARRAY, 3)?;
+                let r = (|| {
+                    if !resumed {
+                        let arr = self.new_array(&[])?;
+                        self.fset(fr, 1, arr);
+                        self.fset(fr, 2, Value::int(0));
+                        self.fset(fr, 3, Value::int(0));
+                    }
+                    let arr = self.fget(fr, 1);
+                    let from = self.fget(fr, 2).payload() as usize;
+                    for (n, it) in items.iter().enumerate().skip(from) {
+                        self.fset(fr, 2, Value::int(n as u64));
+                        let mut i = self.fget(fr, 3).payload() as u32;
+                        match it {
+                            None => i += 1,
+                            Some(Expr { kind: ExprKind::Spread(inner), .. }) => {
+                                let v = self.g_expr(g, inner)?;
+                                self.stack.push(v);
+                                let vals = self.iterate_to_vec(v)?;
+                                for x in vals {
+                                    self.create_data_property(arr, PropKey::Index(i), x)?;
+                                    i += 1;
+                                }
+                                self.stack.pop();
+                            }
+                            Some(x) => {
+                                let v = self.g_expr(g, x)?;
+                                self.create_data_property(arr, PropKey::Index(i), v)?;
+                                i += 1;
+                            }
+                        }
+                        self.fset(fr, 3, Value::int(i as u64));
+                    }
+                    let len = self.fget(fr, 3).payload();
+                    self.set_slot(arr, 0, Value::num(len as f64));
+                    Ok(arr)
+                })();
+                self.g_close(fr, base, r)
+            }
+            ExprKind::Object(props) => self.g_object(g, start, props),
+            ExprKind::TaggedTemplate(tag, t) => self.g_tagged(g, start, tag, t),
+            ExprKind::SuperCall(args) => {
+                let base = self.stack.len();
+                let (fr, _) = self.g_open(start, nk::SUPERCALL, 2)?;
+                let r = (|| {
+                    let a = self.g_args(g, fr, 1, args)?;
+                    self.super_call(&a)
+                })();
+                self.g_close(fr, base, r)
+            }
+            ExprKind::Update { op, prefix, target } => {
+                let base = self.stack.len();
+                let (fr, _) = self.g_open(start, nk::UPDATE, 1)?;
+                let r = (|| {
+                    let lr = self.g_lref(g, fr, 1, target)?;
+                    self.push_lref(lr);
+                    let old = self.lref_get(lr)?;
+                    let n = self.to_numeric(old)?;
+                    let nv = if *op == UpdateOp::Inc { n + 1.0 } else { n - 1.0 };
+                    self.lref_put(g.cx, lr, Value::num(nv))?;
+                    Ok(Value::num(if *prefix { nv } else { n }))
+                })();
+                self.g_close(fr, base, r)
+            }
+            ExprKind::Class(_) => Err(self.throw_syntax("yield/await inside a class definition is not supported yet")),
+            _ => self.eval_expr(g.cx, e),
+        }
+    }
+
+    /// `yield v` / `await v`: suspends, or on resumption delivers what was sent.
+    fn g_yield(&mut self, g: &G, start: u32, arg: Option<&Expr>, is_await: bool) -> JsResult<Value> {
+        let base = self.stack.len();
+        let (fr, _) = self.g_open(start, if is_await { nk::AWAIT } else { nk::YIELD }, 1)?;
+        let r = (|| {
+            if self.fphase(fr, 1) == 1 {
+                let (kind, v) = self.g_sent.take().unwrap_or((resume::NEXT, Value::UNDEFINED));
+                return match kind {
+                    resume::NEXT => Ok(v),
+                    resume::THROW => Err(self.throw_value(v)),
+                    _ => {
+                        self.ret = v;
+                        Err(Throw::GenReturn)
+                    }
+                };
+            }
+            let v = match arg {
+                Some(a) => self.g_expr(g, a)?,
+                None => Value::UNDEFINED,
+            };
+            self.g_yielded = v;
+            self.g_raw = false;
+            self.fset(fr, 1, Value::int(1));
+            Err(Throw::Suspend)
+        })();
+        self.g_close(fr, base, r)
+    }
+
+    /// `yield* iterable`: forwards next/throw/return to the inner iterator, yielding its
+    /// results as they are.
+    fn g_delegate(&mut self, g: &G, start: u32, arg: &Expr) -> JsResult<Value> {
+        let base = self.stack.len();
+        // slots: 1 phase (1 once delegating), 2 iterator, 3 its next method
+        let (fr, _) = self.g_open(start, nk::DELEGATE, 3)?;
+        let r = (|| {
+            let (kind, v) = if self.fphase(fr, 1) == 0 {
+                let o = self.g_expr(g, arg)?;
+                let (iter, next) = self.get_iterator(o)?;
+                self.fset(fr, 2, iter);
+                self.fset(fr, 3, next);
+                self.fset(fr, 1, Value::int(1));
+                (resume::NEXT, Value::UNDEFINED)
+            } else {
+                self.g_sent.take().unwrap_or((resume::NEXT, Value::UNDEFINED))
+            };
+            self.stack.push(v);
+            let iter = self.fget(fr, 2);
+            let next = self.fget(fr, 3);
+            let res = match kind {
+                resume::NEXT => {
+                    if !self.is_callable(next) {
+                        return Err(self.throw_type("iterator.next is not a function"));
+                    }
+                    self.call(next, iter, &[v])?
+                }
+                resume::THROW => {
+                    let tk = self.key_atom(A::throw_);
+                    let m = self.get_method(iter, tk)?;
+                    let Some(m) = m else {
+                        self.iterator_close(iter)?;
+                        return Err(self.throw_type("The iterator does not provide a 'throw' method"));
+                    };
+                    self.call(m, iter, &[v])?
+                }
+                _ => {
+                    let rk = self.key_atom(A::return_);
+                    let m = self.get_method(iter, rk)?;
+                    let Some(m) = m else {
+                        self.ret = v;
+                        return Err(Throw::GenReturn);
+                    };
+                    self.call(m, iter, &[v])?
+                }
+            };
+            if !res.is_obj() {
+                return Err(self.throw_type("Iterator result is not an object"));
+            }
+            self.stack.push(res);
+            let dk = self.key_atom(A::done);
+            let done = self.get(res, dk, res)?;
+            if self.to_boolean(done) {
+                let vk = self.key_atom(A::value);
+                let val = self.get(res, vk, res)?;
+                if kind == resume::RETURN {
+                    self.ret = val;
+                    return Err(Throw::GenReturn);
+                }
+                return Ok(val);
+            }
+            self.g_yielded = res;
+            self.g_raw = true;
+            Err(Throw::Suspend)
+        })();
+        self.g_close(fr, base, r)
+    }
+
+    fn g_member_key(&mut self, g: &G, p: &MemberProp) -> JsResult<PropKey> {
+        match p {
+            MemberProp::Computed(e) if g.has(e.span) => {
+                let v = self.g_expr(g, e)?;
+                self.stack.push(v);
+                let k = self.to_property_key(v);
+                self.stack.pop();
+                k
+            }
+            _ => self.member_key(g.cx, p),
+        }
+    }
+
+    /// The reference of an assignment target; the object (or `this`) and key are cached in
+    /// slots `i` and `i + 1`.
+    fn g_lref(&mut self, g: &G, fr: Value, i: usize, e: &Expr) -> JsResult<LRef> {
+        if !g.has(e.span) {
+            let k = self.fget(fr, i + 1);
+            if k.is_empty() {
+                let r = self.eval_lref(g.cx, e)?;
+                match r {
+                    LRef::Prop(o, k) | LRef::Super(o, k) => {
+                        self.fset(fr, i, o);
+                        let kv = self.key_word_value(k);
+                        self.fset(fr, i + 1, kv);
+                    }
+                    LRef::Binding(_) => {}
+                }
+                return Ok(r);
+            }
+        }
+        match &e.kind {
+            ExprKind::Paren(inner) => self.g_lref(g, fr, i, inner),
+            ExprKind::Member { object, prop, .. } => {
+                let o = self.g_val(g, fr, i, object)?;
+                let kv = self.fget(fr, i + 1);
+                let k = if kv.is_empty() {
+                    let k = self.g_member_key(g, prop)?;
+                    let kv = self.key_word_value(k);
+                    self.fset(fr, i + 1, kv);
+                    k
+                } else {
+                    self.key_from_word_value(kv)
+                };
+                if o.is_nullish() {
+                    let kn = self.key_display(k);
+                    let what = if o.is_null() { "null" } else { "undefined" };
+                    return Err(self.throw_type(&format!("Cannot set properties of {what} (setting '{kn}')")));
+                }
+                Ok(LRef::Prop(o, k))
+            }
+            ExprKind::SuperMember(p) => {
+                let this = self.this_value()?;
+                self.fset(fr, i, this);
+                let kv = self.fget(fr, i + 1);
+                let k = if kv.is_empty() {
+                    let k = self.g_member_key(g, p)?;
+                    let kv = self.key_word_value(k);
+                    self.fset(fr, i + 1, kv);
+                    k
+                } else {
+                    self.key_from_word_value(kv)
+                };
+                Ok(LRef::Super(this, k))
+            }
+            ExprKind::Ident(n, c) => Ok(LRef::Binding(self.resolve_ident(&g.cx.ci, n, c)?)),
+            _ => {
+                self.g_expr(g, e)?;
+                Err(self.throw_ref("Invalid left-hand side in assignment"))
+            }
+        }
+    }
+
+    fn g_assign(&mut self, g: &G, start: u32, op: AssignOp, target: &Pattern, value: &Expr) -> JsResult<Value> {
+        let base = self.stack.len();
+        // slots: 1-2 target object and key, 3 old value
+        let (fr, _) = self.g_open(start, nk::ASSIGN, 3)?;
+        let r = (|| {
+            if let (AssignOp::Assign, Pattern::Object { .. } | Pattern::Array { .. }) = (op, target) {
+                let v = self.g_expr(g, value)?;
+                self.stack.push(v);
+                self.g_bind(g, target, v, None)?;
+                return Ok(v);
+            }
+            let lr = match target {
+                Pattern::Expr(e) => self.g_lref(g, fr, 1, e)?,
+                Pattern::Ident(n, _) => {
+                    let a = self.atom_of(&g.cx.ci, n)?;
+                    LRef::Binding(self.resolve(a)?)
+                }
+                _ => return Err(self.throw_syntax("Invalid assignment target")),
+            };
+            let named = |vm: &mut Vm, g: &G| -> JsResult<Value> {
+                if g.has(value.span) {
+                    vm.g_expr(g, value)
+                } else {
+                    vm.eval_named(g.cx, value, target)
+                }
+            };
+            match op {
+                AssignOp::Assign => {
+                    let v = named(self, g)?;
+                    self.stack.push(v);
+                    let lr = self.g_relookup(g, target, lr)?;
+                    self.lref_put(g.cx, lr, v)?;
+                    Ok(v)
+                }
+                AssignOp::Bin(b) => {
+                    let mut old = self.fget(fr, 3);
+                    if old.is_empty() {
+                        old = self.lref_get(lr)?;
+                        self.fset(fr, 3, old);
+                    }
+                    let rv = self.g_expr(g, value)?;
+                    self.stack.push(rv);
+                    let v = self.binary(b, old, rv)?;
+                    self.stack.push(v);
+                    let lr = self.g_relookup(g, target, lr)?;
+                    self.lref_put(g.cx, lr, v)?;
+                    Ok(v)
+                }
+                AssignOp::Logical(l) => {
+                    let mut old = self.fget(fr, 3);
+                    if old.is_empty() {
+                        old = self.lref_get(lr)?;
+                        self.fset(fr, 3, old);
+                    }
+                    let short = match l {
+                        LogicalOp::And => !self.to_boolean(old),
+                        LogicalOp::Or => self.to_boolean(old),
+                        LogicalOp::Coalesce => !old.is_nullish(),
+                    };
+                    if short {
+                        return Ok(old);
+                    }
+                    let v = named(self, g)?;
+                    self.stack.push(v);
+                    let lr = self.g_relookup(g, target, lr)?;
+                    self.lref_put(g.cx, lr, v)?;
+                    Ok(v)
+                }
+            }
+        })();
+        self.g_close(fr, base, r)
+    }
+
+    /// A binding reference is resolved again after a suspension (an environment reference
+    /// is not kept across one; the binding is found the same way).
+    fn g_relookup(&mut self, g: &G, target: &Pattern, lr: LRef) -> JsResult<LRef> {
+        match (target, lr) {
+            (Pattern::Ident(n, _), LRef::Binding(_)) => {
+                let a = self.atom_of(&g.cx.ci, n)?;
+                Ok(LRef::Binding(self.resolve(a)?))
+            }
+            _ => Ok(lr),
+        }
+    }
+
+    fn g_unary(&mut self, g: &G, start: u32, op: UnaryOp, a: &Expr) -> JsResult<Value> {
+        if op == UnaryOp::Delete {
+            let mut inner = a;
+            while let ExprKind::Paren(x) = &inner.kind {
+                inner = x;
+            }
+            if let ExprKind::Member { object, prop, optional } = &inner.kind {
+                let base = self.stack.len();
+                let (fr, _) = self.g_open(start, nk::UNARY, 1)?;
+                let r = (|| {
+                    let o = self.g_val(g, fr, 1, object)?;
+                    if *optional && o.is_nullish() {
+                        return Err(Throw::ShortCircuit);
+                    }
+                    let k = self.g_member_key(g, prop)?;
+                    let obj = self.to_object(o)?;
+                    let ok = self.delete_own(obj, k);
+                    if !ok && g.cx.strict {
+                        let kn = self.key_display(k);
+                        return Err(self.throw_type(&format!("Cannot delete property '{kn}' of object")));
+                    }
+                    Ok(Value::bool(ok))
+                })();
+                return self.g_close(fr, base, r);
+            }
+            self.g_expr(g, a)?;
+            return Ok(Value::TRUE);
+        }
+        let v = self.g_expr(g, a)?;
+        match op {
+            UnaryOp::TypeOf => Ok(self.a(self.type_of(v))),
+            UnaryOp::Void => Ok(Value::UNDEFINED),
+            UnaryOp::Not => Ok(Value::bool(!self.to_boolean(v))),
+            UnaryOp::Neg => Ok(Value::num(-self.to_numeric(v)?)),
+            UnaryOp::Plus => Ok(Value::num(self.to_number(v)?)),
+            UnaryOp::BitNot => Ok(Value::num(!self.to_int32(v)? as f64)),
+            UnaryOp::Delete => unreachable!(),
+        }
+    }
+
+    /// Evaluates arguments (with spread) into a JS array kept in slot `i` (the next argument
+    /// index in slot `i + 1`); returns them.
+    fn g_args(&mut self, g: &G, fr: Value, i: usize, args: &[Expr]) -> JsResult<Vec<Value>> {
+        if self.fget(fr, i).is_empty() {
+            let arr = self.new_array(&[])?;
+            self.fset(fr, i, arr);
+            self.fset(fr, i + 1, Value::int(0));
+        }
+        let arr = self.fget(fr, i);
+        let from = self.fget(fr, i + 1).payload() as usize;
+        for (n, a) in args.iter().enumerate().skip(from) {
+            self.fset(fr, i + 1, Value::int(n as u64));
+            let len = self.array_len(arr);
+            if let ExprKind::Spread(inner) = &a.kind {
+                let v = self.g_expr(g, inner)?;
+                self.stack.push(v);
+                let items = self.iterate_to_vec(v)?;
+                self.stack.pop();
+                for (j, x) in items.into_iter().enumerate() {
+                    self.create_data_property(arr, PropKey::Index(len + j as u32), x)?;
+                }
+            } else {
+                let v = self.g_expr(g, a)?;
+                self.create_data_property(arr, PropKey::Index(len), v)?;
+            }
+        }
+        self.fset(fr, i + 1, Value::int(args.len() as u64));
+        let n = self.array_len(arr);
+        let mut out = Vec::with_capacity(n as usize);
+        for j in 0..n {
+            out.push(self.get(arr, PropKey::Index(j), arr)?);
+        }
+        Ok(out)
+    }
+
+    fn g_call(&mut self, g: &G, start: u32, callee: &Expr, args: &[Expr], optional: bool) -> JsResult<Value> {
+        let base = self.stack.len();
+        // slots: 1 function, 2 this, 3-4 arguments, 5 the object of a member callee
+        let (fr, _) = self.g_open(start, nk::CALL, 5)?;
+        let r = (|| {
+            if self.fget(fr, 1).is_empty() {
+                let (f, this) = match &callee.kind {
+                    ExprKind::Member { object, prop, optional: opt_m } => {
+                        let o = self.g_val(g, fr, 5, object)?;
+                        if *opt_m && o.is_nullish() {
+                            return Err(Throw::ShortCircuit);
+                        }
+                        let k = self.g_member_key(g, prop)?;
+                        (self.get_v(o, k)?, o)
+                    }
+                    ExprKind::SuperMember(p) => {
+                        let this = self.this_value()?;
+                        self.fset(fr, 5, this);
+                        let k = self.g_member_key(g, p)?;
+                        let sb = self.super_base()?;
+                        let f = if sb.is_obj() { self.get(sb, k, this)? } else { Value::UNDEFINED };
+                        (f, this)
+                    }
+                    ExprKind::Ident(n, _) if !g.has(callee.span) => {
+                        let a = self.atom_of(&g.cx.ci, n)?;
+                        let r = self.resolve(a)?;
+                        let f = self.get_ref(r)?;
+                        let this = match r {
+                            super::env::Ref::Object { obj, .. } if self.is_with_object(obj) => obj,
+                            _ => Value::UNDEFINED,
+                        };
+                        (f, this)
+                    }
+                    _ => (self.g_expr(g, callee)?, Value::UNDEFINED),
+                };
+                if optional && f.is_nullish() {
+                    return Err(Throw::ShortCircuit);
+                }
+                self.fset(fr, 1, f);
+                self.fset(fr, 2, this);
+            }
+            let f = self.fget(fr, 1);
+            let this = self.fget(fr, 2);
+            let argv = self.g_args(g, fr, 3, args)?;
+            if let ExprKind::Ident(n, _) = &callee.kind {
+                if &**n == "eval" && f == self.i(I::Eval) {
+                    let first = argv.first().copied().unwrap_or(Value::UNDEFINED);
+                    return self.direct_eval(g.cx, first);
+                }
+            }
+            if !self.is_callable(f) {
+                let what = super::eval::callee_text(g.cx, callee);
+                return Err(self.throw_type(&format!("{what} is not a function")));
+            }
+            let fb = self.stack.len();
+            self.stack.push(f);
+            self.stack.push(this);
+            self.stack.extend_from_slice(&argv);
+            self.call_at(fb, argv.len(), Value::UNDEFINED)
+        })();
+        self.g_close(fr, base, r)
+    }
+
+    fn g_tagged(&mut self, g: &G, start: u32, tag: &Expr, t: &Template) -> JsResult<Value> {
+        let base = self.stack.len();
+        // slots: 1 function, 2 this, 3 template object, 4 substitutions array, 5 next index
+        let (fr, _) = self.g_open(start, nk::TAGGED, 5)?;
+        let r = (|| {
+            if self.fget(fr, 1).is_empty() {
+                let (f, this) = match &tag.kind {
+                    ExprKind::Member { object, prop, .. } => {
+                        let o = self.g_val(g, fr, 2, object)?;
+                        let k = self.g_member_key(g, prop)?;
+                        (self.get_v(o, k)?, o)
+                    }
+                    _ => (self.g_expr(g, tag)?, Value::UNDEFINED),
+                };
+                self.fset(fr, 1, f);
+                self.fset(fr, 2, this);
+                let mut cooked = Vec::new();
+                let mut raw = Vec::new();
+                for q in &t.quasis {
+                    cooked.push(match &q.cooked {
+                        Some(c) => self.new_string(c)?,
+                        None => Value::UNDEFINED,
+                    });
+                    raw.push(self.new_string(&q.raw)?);
+                }
+                let ca = self.new_array(&cooked)?;
+                self.fset(fr, 3, ca);
+                let ra = self.new_array(&raw)?;
+                let rk = self.key_atom(A::raw);
+                self.put(ca, rk, ra, 0)?;
+                self.set_integrity(ra, crate::vm::object::Integrity::Frozen)?;
+                self.set_integrity(ca, crate::vm::object::Integrity::Frozen)?;
+            }
+            let subs = self.g_args(g, fr, 4, &t.exprs)?;
+            let f = self.fget(fr, 1);
+            let this = self.fget(fr, 2);
+            let ca = self.fget(fr, 3);
+            if !self.is_callable(f) {
+                return Err(self.throw_type("tag is not a function"));
+            }
+            let fb = self.stack.len();
+            self.stack.push(f);
+            self.stack.push(this);
+            self.stack.push(ca);
+            self.stack.extend_from_slice(&subs);
+            self.call_at(fb, 1 + subs.len(), Value::UNDEFINED)
+        })();
+        self.g_close(fr, base, r)
+    }
+
+    fn g_object(&mut self, g: &G, start: u32, props: &[Property]) -> JsResult<Value> {
+        use crate::vm::object::{attr, PropDesc};
+        let base = self.stack.len();
+        // slots: 1 the object, 2 next property, 3 its key
+        let (fr, resumed) = self.g_open(start, nk::OBJECT, 3)?;
+        let r = (|| {
+            if !resumed {
+                let o = self.new_object()?;
+                self.fset(fr, 1, o);
+            }
+            let o = self.fget(fr, 1);
+            let from = self.fphase(fr, 2) as usize;
+            for (n, p) in props.iter().enumerate().skip(from) {
+                self.fset(fr, 2, Value::int(n as u64));
+                let key_of = |vm: &mut Vm, k: &crate::ast::PropKey| -> JsResult<PropKey> {
+                    let kv = vm.fget(fr, 3);
+                    if !kv.is_empty() {
+                        return Ok(vm.key_from_word_value(kv));
+                    }
+                    let key = match k {
+                        crate::ast::PropKey::Computed(e) if g.has(e.span) => {
+                            let v = vm.g_expr(g, e)?;
+                            vm.to_property_key(v)?
+                        }
+                        _ => vm.eval_prop_key(g.cx, k)?,
+                    };
+                    let kv = vm.key_word_value(key);
+                    vm.fset(fr, 3, kv);
+                    Ok(key)
+                };
+                match p {
+                    Property::Init(k, v) => {
+                        let key = key_of(self, k)?;
+                        let val = if !g.has(v.span) && super::function::is_anonymous_fn(v) {
+                            let nm = self.name_from_key(key)?;
+                            self.eval_anonymous(g.cx, v, nm)?
+                        } else {
+                            self.g_expr(g, v)?
+                        };
+                        self.create_data_property(o, key, val)?;
+                    }
+                    Property::Proto(v) => {
+                        let val = self.g_expr(g, v)?;
+                        if val.is_obj() || val.is_null() {
+                            self.set_proto_raw(o, val);
+                        }
+                    }
+                    Property::Method(k, f) => {
+                        let key = key_of(self, k)?;
+                        let nm = self.name_from_key(key)?;
+                        let fo = self.make_function(g.cx, f, Some(nm), o)?;
+                        self.define_own(o, key, PropDesc::data(fo, attr::WEC))?;
+                    }
+                    Property::Getter(k, f) | Property::Setter(k, f) => {
+                        let key = key_of(self, k)?;
+                        let nm = self.name_from_key(key)?;
+                        let fo = self.make_function(g.cx, f, Some(nm), o)?;
+                        let d = if matches!(p, Property::Getter(..)) {
+                            PropDesc { get: Some(fo), enumerable: Some(true), configurable: Some(true), ..Default::default() }
+                        } else {
+                            PropDesc { set: Some(fo), enumerable: Some(true), configurable: Some(true), ..Default::default() }
+                        };
+                        self.define_own(o, key, d)?;
+                    }
+                    Property::Spread(e) => {
+                        let v = self.g_expr(g, e)?;
+                        self.stack.push(v);
+                        self.copy_data_properties(o, v, &[])?;
+                        self.stack.pop();
+                    }
+                    Property::CoverInit(..) => return Err(self.throw_syntax("Invalid shorthand property initializer")),
+                }
+                self.fset(fr, 3, Value::EMPTY);
+            }
+            Ok(o)
+        })();
+        self.g_close(fr, base, r)
+    }
+
+    // ----- generator objects -----------------------------------------------------------------
+
+    /// The end of a generator function call: the parameters are bound; make the generator
+    /// object that will run the body.
+    pub(crate) fn make_generator(&mut self, f: Value, env: Value) -> JsResult<Value> {
+        let pk = self.key_atom(A::prototype);
+        let p = self.get(f, pk, f)?;
+        let proto = if p.is_obj() { p } else { self.i(I::GeneratorProto) };
+        let gen = self.new_object_with(class::GENERATOR, proto, GEN_SLOTS)?;
+        self.set_slot(gen, G_STATE, Value::int(gstate::START));
+        self.set_slot(gen, G_FUNC, f);
+        self.set_slot(gen, G_ENV, env);
+        Ok(gen)
+    }
+
+    /// Resumes generator `gen` (next / throw / return with `v`); returns the iterator result.
+    pub fn generator_resume(&mut self, gen: Value, kind: u8, v: Value) -> JsResult<Value> {
+        let state = self.slot(gen, G_STATE).payload();
+        if state == gstate::RUNNING {
+            return Err(self.throw_type("Generator is already running"));
+        }
+        if state == gstate::START && kind != resume::NEXT {
+            self.set_slot(gen, G_STATE, Value::int(gstate::DONE));
+        }
+        if state == gstate::DONE || (state == gstate::START && kind != resume::NEXT) {
+            return match kind {
+                resume::THROW => Err(self.throw_value(v)),
+                resume::RETURN => crate::builtins::array::iter_result(self, v, true),
+                _ => crate::builtins::array::iter_result(self, Value::UNDEFINED, true),
+            };
+        }
+        let (r, raw) = self.run_suspendable(gen, kind, v);
+        match r {
+            Ok(Some(y)) if raw => Ok(y),
+            Ok(Some(y)) => crate::builtins::array::iter_result(self, y, false),
+            Ok(None) => {
+                let rv = self.take_return();
+                crate::builtins::array::iter_result(self, rv, true)
+            }
+            Err(t) => Err(t),
+        }
+    }
+
+    /// Runs the body of a generator (or async function) state object until it suspends
+    /// (Ok(Some(yielded value)), with whether it is an iterator result to pass on as it is)
+    /// or completes (Ok(None), the return value in `ret`).
+    pub(crate) fn run_suspendable(&mut self, gen: Value, kind: u8, v: Value) -> (JsResult<Option<Value>>, bool) {
+        let f = self.slot(gen, G_FUNC);
+        let env = self.slot(gen, G_ENV);
+        let frames = self.slot(gen, G_FRAMES);
+        let (ci, func) = match self.closure_code(f) {
+            Ok((ci, Some(func), _)) => (ci, func),
+            Ok(_) => return (Err(Throw::Fatal("generator without a body".into())), false),
+            Err(t) => return (Err(t), false),
+        };
+        let strict = self.slot(f, S_KIND).payload() & fk::STRICT != 0;
+        let code = self.slot(f, S_CODE);
+        let cx = Ctx { ci, code, strict };
+        self.set_slot(gen, G_STATE, Value::int(gstate::RUNNING));
+        let saved_resume = std::mem::take(&mut self.g_resume);
+        let saved_saved = std::mem::take(&mut self.g_saved);
+        let saved_sent = self.g_sent.take();
+        if frames.is_cell() {
+            let n = self.cell_len(frames.off());
+            for i in 0..n {
+                let fr = self.list_get(frames, i);
+                self.g_resume.push(fr);
+            }
+            self.g_sent = Some((kind, v));
+        }
+        let base = self.stack.len();
+        self.env_stack.push(self.env);
+        self.env = env;
+        self.depth += 1;
+        self.frames.push((f, code, func.span.start));
+        let g = G { cx: &cx, sus: &func.suspends };
+        let r = if self.depth > self.max_depth {
+            Err(self.throw_range("Maximum call stack size exceeded"))
+        } else {
+            match &func.body {
+                FunctionBody::Block(stmts) => self.g_stmts(&g, stmts).map(|c| {
+                    if !matches!(c, Completion::Return) {
+                        self.ret = Value::UNDEFINED;
+                    }
+                }),
+                FunctionBody::Expr(e) => self.g_expr(&g, e).map(|v| self.ret = v),
+            }
+        };
+        self.frames.pop();
+        self.depth -= 1;
+        self.env = self.env_stack.pop().unwrap();
+        self.stack.truncate(base);
+        let out = match r {
+            Err(Throw::Suspend) => {
+                let saved = std::mem::take(&mut self.g_saved);
+                match self.new_list(&saved) {
+                    Ok(l) => {
+                        self.set_slot(gen, G_FRAMES, l);
+                        self.set_slot(gen, G_STATE, Value::int(gstate::SUSPENDED));
+                        Ok(Some(self.g_yielded))
+                    }
+                    Err(t) => Err(t),
+                }
+            }
+            Ok(()) | Err(Throw::GenReturn) => Ok(None),
+            Err(t) => Err(t),
+        };
+        if !matches!(out, Ok(Some(_))) {
+            self.set_slot(gen, G_STATE, Value::int(gstate::DONE));
+            self.set_slot(gen, G_FRAMES, Value::UNDEFINED);
+        }
+        let raw = self.g_raw;
+        self.g_yielded = Value::UNDEFINED;
+        self.g_resume = saved_resume;
+        self.g_saved = saved_saved;
+        self.g_sent = saved_sent;
+        (out, raw)
+    }
+}
+
+impl Vm {
+    /// A generator or async function was called (its parameters are bound in `env`).
+    pub(crate) fn start_suspendable(&mut self, func: &Function, f: Value, env: Value) -> JsResult<Value> {
+        if func.is_async {
+            return Err(self.throw_syntax("async functions are not supported yet"));
+        }
+        self.make_generator(f, env)
+    }
+}
