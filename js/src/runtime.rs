@@ -8,7 +8,7 @@
 //! }
 //! ```
 
-use crate::vm::{Output, Throw, Value, Vm};
+use crate::vm::{JsResult, Output, Throw, Value, Vm};
 use ken::{Heap, Opened, Options};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -46,6 +46,8 @@ pub struct Runtime {
     vm: Vm,
     /// A throwaway state directory, removed on drop.
     scratch: Option<PathBuf>,
+    /// Whether an unhandled promise rejection fails its turn.
+    report_unhandled: bool,
 }
 
 impl Drop for Runtime {
@@ -84,7 +86,7 @@ impl Runtime {
 
     fn with_heap(heap: Heap) -> Result<Runtime, String> {
         let (vm, _) = Vm::new(heap)?;
-        Ok(Runtime { vm, scratch: None })
+        Ok(Runtime { vm, scratch: None, report_unhandled: true })
     }
 
     pub fn interrupt_handle(&self) -> InterruptHandle {
@@ -114,41 +116,87 @@ impl Runtime {
         }
     }
 
+    /// Runs one turn's work without committing: `body`, then the job queue until it is empty
+    /// (promise reactions; every kind of turn ends this way), then the check for rejected
+    /// promises no handler took. The value `body` returns is rooted while the jobs run.
+    /// An exception from `body` or from a job, or an unhandled rejection (when reported, see
+    /// [`Runtime::set_report_unhandled_rejections`]) is the turn's error.
+    pub fn run_body(&mut self, body: impl FnOnce(&mut Vm) -> JsResult<Value>) -> Result<Value, Uncaught> {
+        self.vm.interrupt.store(false, Ordering::SeqCst);
+        self.vm.unhandled_rejections.clear();
+        let r = body(&mut self.vm).and_then(|v| {
+            self.vm.stack.clear();
+            self.vm.stack.push(v);
+            crate::builtins::promise::run_jobs(&mut self.vm)?;
+            Ok(v)
+        });
+        self.vm.stack.clear();
+        self.vm.env_stack.clear();
+        self.vm.frames.clear();
+        self.vm.depth = 0;
+        let r = r.map_err(|t| self.uncaught(t));
+        let rejected = std::mem::take(&mut self.vm.unhandled_rejections);
+        match (r, rejected.first()) {
+            (Ok(_), Some(&p)) if self.report_unhandled => {
+                // node: an unhandled rejection is the program's uncaught error
+                let reason = crate::builtins::promise::promise_state(&self.vm, p).map_or(Value::UNDEFINED, |(_, v)| v);
+                let (name, message) = self.vm.describe_exception(reason);
+                Err(Uncaught { name, message })
+            }
+            (r, _) => r,
+        }
+    }
+
     fn evaluate(&mut self, source: &str, strict: bool) -> Result<Value, Uncaught> {
         let program = match crate::parse_script(source, strict) {
             Ok(p) => p,
             Err(e) => return Err(Uncaught { name: e.kind.to_string(), message: format!("{} ({}:{})", e.message, e.line, e.column) }),
         };
-        self.vm.interrupt.store(false, Ordering::SeqCst);
-        let r = self.vm.run_script(source, program);
-        self.vm.stack.clear();
-        self.vm.env_stack.clear();
-        self.vm.frames.clear();
-        self.vm.depth = 0;
-        r.map_err(|t| self.uncaught(t))
+        self.run_body(|vm| vm.run_script(source, program))
     }
 
-    /// Runs a script without committing (ephemeral runs and conformance tests).
+    /// Whether a promise rejected in a turn and still without a handler when the turn's jobs
+    /// are done fails the turn (default: yes, as in node).
+    pub fn set_report_unhandled_rejections(&mut self, on: bool) {
+        self.report_unhandled = on;
+    }
+
+    /// Runs a script and its jobs without committing (ephemeral runs and conformance tests).
     pub fn eval_script(&mut self, source: &str, strict: bool) -> Result<Value, Uncaught> {
         self.evaluate(source, strict)
     }
 
     /// Runs `source` as one turn: on success the turn is committed and the result returned in
-    /// the shell's printed form (None for `undefined`); on an uncaught exception, an interrupt or
-    /// a failed commit, the turn is rolled back.
+    /// the shell's printed form (None for `undefined`); on an uncaught exception, an unhandled
+    /// rejection, an interrupt or a failed commit, the turn is rolled back. The result is
+    /// formatted before the turn's jobs run (as node's REPL shows a pending promise).
     pub fn eval_turn(&mut self, source: &str) -> Result<Option<String>, Uncaught> {
-        let r = self.evaluate(source, false);
-        let shown = match r {
-            Ok(v) if v.is_undefined() => Ok(None),
-            Ok(v) => {
-                self.vm.stack.push(v);
-                let s = crate::display::repl_result(&mut self.vm, v);
-                self.vm.stack.clear();
-                s.map(Some).map_err(|t| self.uncaught(t))
-            }
-            Err(e) => Err(e),
+        let program = match crate::parse_script(source, false) {
+            Ok(p) => p,
+            Err(e) => return self.finish_turn(Err(Uncaught { name: e.kind.to_string(), message: format!("{} ({}:{})", e.message, e.line, e.column) })),
         };
-        match shown {
+        let mut shown = None;
+        let r = self.run_body(|vm| {
+            let v = vm.run_script(source, program)?;
+            if !v.is_undefined() {
+                vm.stack.push(v);
+                shown = Some(crate::display::repl_result(vm, v)?);
+            }
+            Ok(v)
+        });
+        self.finish_turn(r.map(|_| shown))
+    }
+
+    /// Runs `f(args...)` as one turn (with its jobs), committed unless it fails.
+    pub fn call_turn(&mut self, f: Value, args: &[Value]) -> Result<Value, Uncaught> {
+        let r = self.run_body(|vm| vm.call(f, Value::UNDEFINED, args));
+        self.finish_turn(r)
+    }
+
+    /// The end of every turn: commit a turn that succeeded (rolling it back when the commit
+    /// fails), roll back one that failed. Ephemeral runtimes neither commit nor roll back.
+    pub fn finish_turn<T>(&mut self, r: Result<T, Uncaught>) -> Result<T, Uncaught> {
+        match r {
             Ok(s) => {
                 self.vm.maybe_collect_between_turns();
                 if self.scratch.is_none() {
@@ -157,8 +205,6 @@ impl Runtime {
                         self.take_output();
                         return Err(Uncaught { name: "Error".into(), message: format!("the turn could not be committed: {e}") });
                     }
-                    let t = self.vm.realm().turns;
-                    let _ = t;
                 }
                 Ok(s)
             }

@@ -69,7 +69,7 @@ pub fn ensure_unpacked() -> Result<PathBuf, String> {
 /// Feature tags the project adds to the shared `in-scope-features.txt` as the engine gains
 /// them (issues 14 and 15). `test262 --base-scope` runs without them, so the rate of the
 /// original scope stays comparable across sessions.
-pub const ADDED_FEATURES: &[&str] = &["generators"];
+pub const ADDED_FEATURES: &[&str] = &["generators", "Promise", "Promise.prototype.finally", "Promise.allSettled", "Promise.any", "AggregateError"];
 
 /// The feature tags listed as in scope by `in-scope-features.txt` alone.
 pub fn base_features() -> Vec<String> {
@@ -226,7 +226,6 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 pub fn is_in_scope(rel: &str, meta: &Meta, features: &[String]) -> bool {
     (rel.starts_with("test/language/") || rel.starts_with("test/built-ins/"))
         && !meta.has_flag("module")
-        && !meta.has_flag("async")
         && meta.features.iter().all(|f| features.iter().any(|x| x == f))
 }
 
@@ -273,6 +272,11 @@ pub trait Engine {
     /// runner's interrupt closure has been called the engine should return
     /// Err(("Interrupted", ..)) soon.
     fn run(&mut self, source: &str, strict: bool) -> Result<(), (String, String)>;
+    /// The lines the last `run` printed with `print` (judged for `async` tests: see
+    /// INTERPRETING.md). Engines that cannot capture output return none.
+    fn printed(&mut self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// Options of [`run_suite`].
@@ -587,6 +591,24 @@ pub fn judge(meta: &Meta, outcome: &Result<(), (String, String)>) -> Option<Stri
     }
 }
 
+/// Judges an `async` test: after a normal completion (its jobs run), it passed when it
+/// printed `Test262:AsyncTestComplete` and failed on `Test262:AsyncTestFailure:...` or when
+/// it printed neither.
+pub fn judge_async(meta: &Meta, outcome: &Result<(), (String, String)>, printed: &[String]) -> Option<String> {
+    if outcome.is_err() || meta.negative.is_some() {
+        return judge(meta, outcome);
+    }
+    for l in printed {
+        if l.starts_with("Test262:AsyncTestComplete") {
+            return None;
+        }
+        if l.starts_with("Test262:AsyncTestFailure:") {
+            return Some(l.clone());
+        }
+    }
+    Some("async test did not print Test262:AsyncTestComplete".to_string())
+}
+
 thread_local! {
     static IN_RUNNER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
@@ -735,15 +757,17 @@ pub fn run_tests<E: Engine>(
                                         };
                                     }
                                     let out = engine.run(&src, strict);
+                                    let printed = if t.meta.has_flag("async") { Some(engine.printed()) } else { None };
                                     let stop = std::mem::take(&mut *slots[w].lock().unwrap_or_else(|e| e.into_inner()));
                                     drop(engine);
                                     drop(stop);
-                                    out
+                                    (out, printed)
                                 }));
                                 // a panic may leave the slot armed
                                 *slots[w].lock().unwrap_or_else(|e| e.into_inner()) = Slot::default();
                                 match r {
-                                    Ok(out) => judge(&t.meta, &out),
+                                    Ok((out, None)) => judge(&t.meta, &out),
+                                    Ok((out, Some(printed))) => judge_async(&t.meta, &out, &printed),
                                     Err(p) => Some(format!("panic: {}", panic_message(&*p))),
                                 }
                             }
@@ -791,10 +815,21 @@ mod tests {
     /// prepended, `/*NEEDS:COMPARE*/` fails unless compareArray.js was included.
     struct FakeEngine {
         stop: Arc<AtomicBool>,
+        printed: Vec<String>,
     }
 
     impl Engine for FakeEngine {
+        fn printed(&mut self) -> Vec<String> {
+            std::mem::take(&mut self.printed)
+        }
         fn run(&mut self, source: &str, strict: bool) -> Result<(), (String, String)> {
+            if let Some(i) = source.find("/*PRINT:") {
+                let rest = &source[i + 8..];
+                self.printed.push(rest[..rest.find("*/").unwrap()].to_string());
+            }
+            if source.contains("flags: [async]") && !source.contains("DONE-MARKER") {
+                return Err(("Bad".into(), "doneprintHandle.js missing".into()));
+            }
             let raw = source.contains("/*NOHARNESS*/");
             if !raw && strict != source.starts_with("\"use strict\";\n") {
                 return Err(("Bad".into(), "strict prefix does not match the strict flag".into()));
@@ -833,7 +868,7 @@ mod tests {
     fn make_fake() -> (FakeEngine, Box<dyn Fn() + Send + Sync>) {
         let stop = Arc::new(AtomicBool::new(false));
         let s2 = stop.clone();
-        (FakeEngine { stop }, Box::new(move || s2.store(true, Ordering::Relaxed)))
+        (FakeEngine { stop, printed: Vec::new() }, Box::new(move || s2.store(true, Ordering::Relaxed)))
     }
 
     struct TempTree(PathBuf);
@@ -856,6 +891,7 @@ mod tests {
             ("harness/assert.js", "// ASSERT-MARKER\nvar assert = function () {};\n".into()),
             ("harness/sta.js", "// STA-MARKER\nfunction Test262Error(m) { this.message = m; }".into()),
             ("harness/compareArray.js", "// COMPARE-MARKER\nvar compareArray = 1;\n".into()),
+            ("harness/doneprintHandle.js", "// DONE-MARKER\nfunction $DONE() {}\n".into()),
             // language/foo: 2 + 2 + 1 + 1 + 2 variants
             ("test/language/foo/pass.js", meta("") + "var x = 1;\n"),
             ("test/language/foo/parse-neg.js", meta("negative:\n  phase: parse\n  type: SyntaxError\n") + "$DONOTEVALUATE();\nvar = ;\n"),
@@ -865,7 +901,6 @@ mod tests {
             ("test/language/foo/with-strict.js", meta("") + "with ({}) {}\n"), // strict variant: SyntaxError
             // out of scope / not tests
             ("test/language/foo/module.js", meta("flags: [module]\n") + "export var m;\n"),
-            ("test/language/foo/async.js", meta("flags: [async]\n") + "var a;\n"),
             ("test/language/foo/feat.js", meta("features: [no-such-feature-xyz]\n") + "var f;\n"),
             ("test/language/foo/thing_FIXTURE.js", "var fixture;\n".into()),
             ("test/annexB/x/y.js", meta("") + "var annex;\n"),
@@ -879,6 +914,10 @@ mod tests {
             ("test/built-ins/Bar/missing.js", meta("includes:\n  - nowhere.js\n") + "var m;\n"),
             ("test/built-ins/Bar/panic.js", meta("") + "/*PANIC*/\n"),
             ("test/built-ins/Bar/sub/deep.js", meta("") + "var deep;\n"),
+            // async tests: judged by what they print
+            ("test/built-ins/Qux/done.js", meta("flags: [async]\n") + "/*PRINT:Test262:AsyncTestComplete*/\n"),
+            ("test/built-ins/Qux/fails.js", meta("flags: [async]\n") + "/*PRINT:Test262:AsyncTestFailure:Test262Error: no*/\n"),
+            ("test/built-ins/Qux/silent.js", meta("flags: [async]\n") + "var a;\n"),
             ("test/built-ins/Barn/loop.js", meta("flags: [noStrict]\n") + "/*LOOP*/\n"),
         ];
         for (rel, text) in files {
@@ -908,13 +947,13 @@ mod tests {
         let t = tree();
         let tests = in_scope_tests_with(&t.0, &[]);
         let names: Vec<&str> = tests.iter().map(|t| t.rel.as_str()).collect();
-        assert_eq!(tests.len(), 15, "{:?}", names);
-        assert!(names.iter().all(|n| !n.contains("module") && !n.contains("async") && !n.contains("feat") && !n.contains("FIXTURE")));
+        assert_eq!(tests.len(), 18, "{:?}", names);
+        assert!(names.iter().all(|n| !n.contains("module") && !n.contains("feat") && !n.contains("FIXTURE")));
         assert!(names.iter().all(|n| n.starts_with("test/language/") || n.starts_with("test/built-ins/")));
         let with_feat = in_scope_tests_with(&t.0, &["no-such-feature-xyz".to_string()]);
-        assert_eq!(with_feat.len(), 16);
+        assert_eq!(with_feat.len(), 19);
         let jobs: usize = tests.iter().map(|t| t.variant_modes().len()).sum();
-        assert_eq!(jobs, 26);
+        assert_eq!(jobs, 32);
         for t in &tests {
             let v = t.variants();
             assert_eq!(v.iter().map(|x| x.0).collect::<Vec<_>>(), t.variant_modes());
@@ -945,7 +984,7 @@ mod tests {
         let t = tree();
         let r = run_suite_in(&t.0, &make_fake, &opts(&[]));
         assert!(r.setup_error.is_none());
-        assert_eq!(r.total(), 26);
+        assert_eq!(r.total(), 32);
         let pass = |n: &str, s: bool| assert!(result(&r, n, s).passed, "{} {}: {}", n, s, result(&r, n, s).reason);
         let fail = |n: &str, s: bool, why: &str| {
             let x = result(&r, n, s);
@@ -962,6 +1001,9 @@ mod tests {
             fail("Bar/missing.js", s, "missing include nowhere.js");
             fail("Bar/panic.js", s, "panic: fake engine panics");
             pass("Bar/sub/deep.js", s);
+            pass("Qux/done.js", s);
+            fail("Qux/fails.js", s, "Test262:AsyncTestFailure:Test262Error: no");
+            fail("Qux/silent.js", s, "async test did not print Test262:AsyncTestComplete");
         }
         pass("foo/strict-only.js", true);
         pass("foo/sloppy-only.js", false);
@@ -977,12 +1019,13 @@ mod tests {
         sorted.sort();
         assert_eq!(keys, sorted);
 
-        assert_eq!(r.passed(), 14);
+        assert_eq!(r.passed(), 16);
         assert_eq!(
             r.by_directory(),
             vec![
                 DirRow { directory: "built-ins/Bar".into(), passed: 7, total: 15 },
                 DirRow { directory: "built-ins/Barn".into(), passed: 0, total: 1 },
+                DirRow { directory: "built-ins/Qux".into(), passed: 2, total: 6 },
                 DirRow { directory: "language/foo".into(), passed: 7, total: 10 },
             ]
         );
@@ -991,8 +1034,8 @@ mod tests {
         let out = String::from_utf8(out).unwrap();
         assert!(out.contains("built-ins/Bar         7       15    46.67\n"), "{}", out);
         assert!(out.contains("language/foo          7       10    70.00\n"), "{}", out);
-        assert!(out.ends_with("overall: 14/26 = 53.85%\n"), "{}", out);
-        assert!(out.contains("first 12 of 12 failures:\n  test/built-ins/Bar/missing.js [sloppy]: missing include nowhere.js\n"), "{}", out);
+        assert!(out.ends_with("overall: 16/32 = 50.00%\n"), "{}", out);
+        assert!(out.contains("first 16 of 16 failures:\n  test/built-ins/Bar/missing.js [sloppy]: missing include nowhere.js\n"), "{}", out);
         assert!(out.contains("timeout 1"), "{}", out);
         assert!(out.contains("panic 2"), "{}", out);
         let mut few = Vec::new();
@@ -1001,7 +1044,7 @@ mod tests {
         let mut all = Vec::new();
         r.write_results(&mut all).unwrap();
         let all = String::from_utf8(all).unwrap();
-        assert_eq!(all.lines().count(), 26);
+        assert_eq!(all.lines().count(), 32);
         assert!(all.contains("PASS test/language/foo/pass.js [strict] \n"), "{}", all);
     }
 

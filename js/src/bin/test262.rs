@@ -30,6 +30,9 @@ impl Engine for RuntimeEngine {
             Err(u) => Err((u.name, u.message)),
         }
     }
+    fn printed(&mut self) -> Vec<String> {
+        self.rt.take_output()
+    }
 }
 
 fn make_engine() -> (RuntimeEngine, Box<dyn Fn() + Send + Sync>) {
@@ -37,6 +40,11 @@ fn make_engine() -> (RuntimeEngine, Box<dyn Fn() + Send + Sync>) {
         Ok(rt) => rt,
         Err(_) => panic!("js::Runtime::ephemeral failed"),
     };
+    let mut rt = rt;
+    // output is captured (async tests are judged by what they print), and a test may leave
+    // a rejected promise unhandled on purpose
+    rt.vm().output = js::vm::Output::Buffered(Vec::new());
+    rt.set_report_unhandled_rejections(false);
     let stop = rt.interrupt_handle();
     (RuntimeEngine { rt }, Box::new(move || stop.interrupt()))
 }

@@ -14,6 +14,7 @@ pub const NATIVES: &[NativeDef] = &[
     def("EvalError", error_ctor, 1),
     def("URIError", error_ctor, 1),
     def("Error.prototype.toString", to_string, 0),
+    def("AggregateError", aggregate_error_ctor, 2),
 ];
 
 const KINDS: [(&str, I); 7] = [
@@ -47,7 +48,51 @@ pub fn init(vm: &mut Vm) -> JsResult<()> {
         let n = vm.str_from(name)?;
         vm.def_value(p, "name", n, attr::WC)?;
     }
+    let ep = vm.i(I::ErrorProto);
+    let p = vm.new_plain(ep)?;
+    vm.set_intrinsic(I::AggregateErrorProto, p);
+    let c = vm.def_ctor("AggregateError", p)?;
+    vm.set_proto_raw(c, base_ctor);
+    let e = vm.a(A::empty);
+    vm.def_value(p, "message", e, attr::WC)?;
+    let n = vm.str_from("AggregateError")?;
+    vm.def_value(p, "name", n, attr::WC)?;
     Ok(())
+}
+
+/// `AggregateError(errors, message, options)`: the error, its cause, then `errors` as an
+/// array of the iterable's values.
+fn aggregate_error_ctor(vm: &mut Vm, a: &Args) -> JsResult<Value> {
+    let callee = a.callee(vm);
+    let nt = if a.is_construct() { a.new_target } else { callee };
+    let p = vm.proto_from_ctor(nt, I::AggregateErrorProto)?;
+    let e = vm.new_object_with(class::ERROR, p, 0)?;
+    let base = vm.stack.len();
+    vm.stack.push(e);
+    let r = (|| {
+        let m = a.get(vm, 1);
+        if !m.is_undefined() {
+            let s = vm.to_string(m)?;
+            let mk = vm.key_atom(A::message);
+            vm.put(e, mk, s, attr::WC)?;
+        }
+        let opts = a.get(vm, 2);
+        if opts.is_obj() {
+            let ck = vm.key_atom(A::cause);
+            if vm.has_property(opts, ck)? {
+                let c = vm.get(opts, ck, opts)?;
+                vm.put(e, ck, c, attr::WC)?;
+            }
+        }
+        let errors = a.get(vm, 0);
+        let items = vm.iterate_to_vec(errors)?;
+        let list = vm.new_array(&items)?;
+        let ek = vm.key_atom(A::errors);
+        vm.put(e, ek, list, attr::WC)?;
+        vm.add_stack_property(e)
+    })();
+    vm.stack.truncate(base);
+    r.map(|_| e)
 }
 
 fn error_ctor(vm: &mut Vm, a: &Args) -> JsResult<Value> {

@@ -17,6 +17,7 @@ pub mod math;
 pub mod number;
 pub mod numconv;
 pub mod object;
+pub mod promise;
 pub mod reflect;
 pub mod regexp;
 pub mod string;
@@ -49,7 +50,7 @@ struct Table {
 fn table() -> &'static Table {
     static T: OnceLock<Table> = OnceLock::new();
     T.get_or_init(|| {
-        let lists: [&'static [NativeDef]; 16] = [
+        let lists: [&'static [NativeDef]; 17] = [
             object::NATIVES,
             global::NATIVES,
             error::NATIVES,
@@ -66,6 +67,7 @@ fn table() -> &'static Table {
             reflect::NATIVES,
             uri::NATIVES,
             generator::NATIVES,
+            promise::NATIVES,
         ];
         let mut defs = Vec::new();
         let mut by_name = HashMap::new();
@@ -253,6 +255,7 @@ pub fn init_realm(vm: &mut Vm) -> JsResult<()> {
     reflect::init(vm)?;
     uri::init(vm)?;
     generator::init(vm)?;
+    promise::init(vm)?;
     Ok(())
 }
 

@@ -119,6 +119,7 @@ intrinsics! {
     SymIterator, SymAsyncIterator, SymHasInstance, SymToPrimitive, SymToStringTag, SymSpecies,
     SymIsConcatSpreadable, SymUnscopables, SymMatch, SymMatchAll, SymReplace, SymSearch, SymSplit,
     RegExp, RegExpProtoExec, GeneratorFunctionProto, GeneratorFunction, AsyncFunctionProto, AsyncFunction,
+    Promise, JobQueue,
 }
 
 /// How `print` and `console.log` output leaves the process.
@@ -194,6 +195,9 @@ pub struct Vm {
     pub g_sent: Option<(u8, Value)>,
     /// The yielded value is an iterator result to pass on as it is (`yield*`).
     pub g_raw: bool,
+    /// Promises rejected in the running turn that no handler has taken yet (roots; reported
+    /// by the runtime when the turn's jobs are done).
+    pub unhandled_rejections: Vec<Value>,
 }
 
 impl Vm {
@@ -260,6 +264,7 @@ impl Vm {
             g_yielded: Value::UNDEFINED,
             g_sent: None,
             g_raw: false,
+            unhandled_rejections: Vec::new(),
             ic_epoch: next_epoch(),
         };
         if created {
@@ -310,6 +315,7 @@ impl Vm {
         self.env = Value::UNDEFINED;
         self.exception = Value::UNDEFINED;
         self.depth = 0;
+        self.unhandled_rejections.clear();
     }
 
     #[inline]
@@ -404,6 +410,7 @@ impl Vm {
         if let Some((_, v)) = self.g_sent {
             r.push(v);
         }
+        r.extend_from_slice(&self.unhandled_rejections);
         for &(f, code, _) in &self.frames {
             r.push(f);
             r.push(code);

@@ -40,6 +40,8 @@ pub mod class {
     /// Generator objects and the state of running async functions (see
     /// `interp::generator`).
     pub const GENERATOR: u16 = 40;
+    /// A promise: state, result, reactions, handled (see `builtins/promise.rs`).
+    pub const PROMISE: u16 = 24;
 }
 
 pub mod flag {
