@@ -134,3 +134,49 @@ fn a_return_forced_through_a_restart_runs_the_finally_block() {
         assert_eq!(turn(&mut rt, "var r = it.return(5); r.value + ':' + r.done + ':' + done.join()").as_deref(), Some("'5:true:inner,outer'"));
     });
 }
+
+const ASYNC_CASES: &[(&str, &str)] = &[
+    ("var log = []; async function f(x) { log.push('start'); var y = await x; log.push('got ' + y); try { await Promise.reject('boom'); } catch (e) { log.push('caught ' + e); } return y * 2; } f(21).then(v => log.push('result ' + v)); log.push('sync'); 0", "0"),
+    ("log.join()", "start,sync,got 21,caught boom,result 42"),
+    ("var r = []; (async () => { throw new Error('bad'); })().catch(e => r.push(e.message)); var o = { async m() { return this === o; } }; o.m().then(v => r.push(v)); 0", "0"),
+    ("r.join()", "bad,true"),
+    ("var s = ''; class K { async k() { for (var i = 0; i < 3; i++) { s += await i; } return s; } } new K().k().then(v => s += '!'); 0", "0"),
+    ("s", "012!"),
+    // a parameter default that throws rejects the promise instead of throwing
+    ("var e = ''; var p = (async function (a = null.x) {})(); p.catch(x => e = x.constructor.name); p instanceof Promise", "true"),
+    ("e", "TypeError"),
+    ("async function f() {} [Object.prototype.toString.call(f), typeof f.prototype, Object.getPrototypeOf(f) === Object.getPrototypeOf(async () => {})].join()", "[object AsyncFunction],undefined,true"),
+    ("var r; try { new (async function () {})(); } catch (x) { r = x.constructor.name; } r", "TypeError"),
+    ("var AF = Object.getPrototypeOf(async function () {}).constructor; var out; new AF('a', 'return await a + 1')(1).then(v => out = v); 0", "0"),
+    ("out", "2"),
+    ("var r; try { eval('async function f() { var await; }'); } catch (x) { r = x.constructor.name; } r", "SyntaxError"),
+    ("var await = 3; await", "3"),
+];
+
+#[test]
+fn async_function_forms() {
+    check(ASYNC_CASES);
+}
+
+#[test]
+fn async_function_forms_collecting_at_every_safe_point() {
+    check_with(ASYNC_CASES, true);
+}
+
+#[test]
+fn a_pending_async_function_survives_a_restart() {
+    big_stack(|| {
+        let d = Dir::new("async-persist");
+        {
+            let (mut rt, _) = Runtime::open(&d.0).unwrap();
+            turn(&mut rt, "var resolveLater; var log = []; async function job() { let total = 0; for (const k of ['a', 'b']) { try { total += await new Promise(r => { resolveLater = r; }); log.push(k); } finally { log.push('f' + k); } } return total; }");
+            turn(&mut rt, "var result; job().then(v => { result = v; });");
+            turn(&mut rt, "resolveLater(1);");
+            assert_eq!(turn(&mut rt, "log.join()").as_deref(), Some("'a,fa'"));
+        }
+        let (mut rt, _) = Runtime::open(&d.0).unwrap();
+        assert_eq!(turn(&mut rt, "typeof result").as_deref(), Some("'undefined'"));
+        turn(&mut rt, "resolveLater(41);");
+        assert_eq!(turn(&mut rt, "result + ':' + log.join()").as_deref(), Some("'42:a,fa,b,fb'"));
+    });
+}

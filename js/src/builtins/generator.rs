@@ -14,7 +14,22 @@ pub const NATIVES: &[NativeDef] = &[
     def("%GeneratorPrototype%.throw", gen_throw, 1),
     def("GeneratorFunction", generator_function, 1),
     def("AsyncFunction", async_function, 1),
+    def("%AsyncFunctionAwaitFulfilled%", await_fulfilled, 1),
+    def("%AsyncFunctionAwaitRejected%", await_rejected, 1),
 ];
+
+fn await_fulfilled(vm: &mut Vm, a: &Args) -> JsResult<Value> {
+    let state = super::promise::data(vm, a, 0);
+    let v = arg0(vm, a);
+    vm.async_step(state, resume::NEXT, v)?;
+    Ok(Value::UNDEFINED)
+}
+fn await_rejected(vm: &mut Vm, a: &Args) -> JsResult<Value> {
+    let state = super::promise::data(vm, a, 0);
+    let v = arg0(vm, a);
+    vm.async_step(state, resume::THROW, v)?;
+    Ok(Value::UNDEFINED)
+}
 
 fn arg0(vm: &Vm, a: &Args) -> Value {
     if a.argc > 0 {

@@ -289,7 +289,11 @@ impl Vm {
         self.frames.pop();
         self.depth -= 1;
         self.env = self.env_stack.pop().unwrap();
-        let v = r?;
+        let v = match r {
+            // an async function rejects its promise when binding its parameters throws
+            Err(crate::vm::Throw::Exception) if func.is_async => self.rejected_promise()?,
+            r => r?,
+        };
         Ok((v, env))
     }
 

@@ -1672,9 +1672,70 @@ impl Vm {
 impl Vm {
     /// A generator or async function was called (its parameters are bound in `env`).
     pub(crate) fn start_suspendable(&mut self, func: &Function, f: Value, env: Value) -> JsResult<Value> {
-        if func.is_async {
-            return Err(self.throw_syntax("async functions are not supported yet"));
+        let state = self.make_generator(f, env)?;
+        if !func.is_async {
+            return Ok(state);
         }
-        self.make_generator(f, env)
+        // an async function: its state object holds the result promise and runs at once
+        self.stack.push(state);
+        let r = (|| {
+            let p = crate::builtins::promise::new_promise(self)?;
+            self.set_slot(state, G_PROMISE, p);
+            self.async_step(state, resume::NEXT, Value::UNDEFINED)?;
+            Ok(p)
+        })();
+        self.stack.pop();
+        r
+    }
+
+    /// A promise rejected with the pending exception.
+    pub(crate) fn rejected_promise(&mut self) -> JsResult<Value> {
+        let e = std::mem::replace(&mut self.exception, Value::UNDEFINED);
+        self.stack.push(e);
+        let p = crate::builtins::promise::new_promise(self);
+        let r = p.and_then(|p| crate::builtins::promise::reject_promise(self, p, e).map(|_| p));
+        self.stack.pop();
+        r
+    }
+
+    /// Runs an async function until its next `await` (then waits for the awaited promise
+    /// through two native closures holding the state) or its end (then settles its promise).
+    pub fn async_step(&mut self, state: Value, kind: u8, v: Value) -> JsResult<()> {
+        use crate::builtins::promise::{native_closure, perform_then, promise_resolve, reject_promise, resolve_promise};
+        let p = self.slot(state, G_PROMISE);
+        let (r, _) = self.run_suspendable(state, kind, v);
+        match r {
+            Ok(Some(awaited)) => {
+                let base = self.stack.len();
+                self.stack.push(awaited);
+                let r = (|| {
+                    let pr = match promise_resolve(self, awaited) {
+                        Ok(pr) => pr,
+                        Err(Throw::Exception) => {
+                            let e = self.exception;
+                            return self.async_step(state, resume::THROW, e);
+                        }
+                        Err(t) => return Err(t),
+                    };
+                    self.stack.push(pr);
+                    let on_ok = native_closure(self, "%AsyncFunctionAwaitFulfilled%", 1, &[state])?;
+                    self.stack.push(on_ok);
+                    let on_err = native_closure(self, "%AsyncFunctionAwaitRejected%", 1, &[state])?;
+                    self.stack.push(on_err);
+                    perform_then(self, pr, on_ok, on_err)
+                })();
+                self.stack.truncate(base);
+                r
+            }
+            Ok(None) => {
+                let rv = self.take_return();
+                resolve_promise(self, p, rv)
+            }
+            Err(Throw::Exception) => {
+                let e = std::mem::replace(&mut self.exception, Value::UNDEFINED);
+                reject_promise(self, p, e)
+            }
+            Err(t) => Err(t),
+        }
     }
 }
