@@ -72,6 +72,20 @@ const CASES: &[(&str, &str)] = &[
          function* g() { for (var x of src) { yield x; } } var i = g(); i.next(); i.return(); for (var y of g()) break; closed",
         "2",
     ),
+    // yield inside destructuring: defaults, computed keys, nested patterns, for-of heads, catch
+    ("function* d() { var [a = yield 'a', { b = yield 'b', [yield 'k']: c } = {}] = []; return [a, b, c].join(); } var i = d(); i.next(); i.next(1); i.next(2); i.next('z').value", "1,2,"),
+    ("function* d() { var a, b; [a, b = yield] = [1]; ({ x: a = yield } = {}); return a + b; } var i = d(); i.next(); i.next(2); i.next(40).value", "42"),
+    ("function* d() { var out = []; for (const [x, y = yield x] of [[1], [2, 'b']]) out.push(x + y); return out.join(); } var i = d(); i.next(); i.next('a').value", "1a,2b"),
+    ("function* d() { try { throw {}; } catch ({ m = yield 'm' }) { return m; } } var i = d(); i.next().value + i.next('M').value", "mM"),
+    ("function* d() { var { a, ...rest } = { a: 1, [yield]: 2, c: 3 }; return Object.keys(rest).join(); } var i = d(); i.next(); i.next('b').value", "b,c"),
+    // return() during array destructuring closes the iterator
+    (
+        "var closed = 0; var src = { [Symbol.iterator]() { return { next() { return { value: undefined, done: false }; }, return() { closed++; return {}; } }; } };
+         function* d() { var [a = yield] = src; } var i = d(); i.next(); i.return(); closed",
+        "1",
+    ),
+    // yield in a class definition: heritage and computed keys, in order
+    ("function* c() { class K extends (yield 'h') { [yield 'k']() { return 'm'; } static [`s${yield 's'}`] = 1; } return new K().m() + K.s1 + (K.prototype instanceof Array); } var i = c(); [i.next().value, i.next(Array).value, i.next('m').value, i.next(1).value].join()", "h,k,s,m1true"),
     // the iterator protocol: spread, destructuring, Array.from
     ("function* r(n) { for (var i = 0; i < n; i++) yield i; } var [a, , c] = r(5); [a, c, Array.from(r(3)).join('')].join()", "0,2,012"),
     // yield is an identifier outside generators in sloppy code

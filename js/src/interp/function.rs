@@ -493,13 +493,25 @@ impl Vm {
     pub fn eval_class(&mut self, cx: &Ctx, c: &Rc<Class>, name: Option<Value>) -> JsResult<Value> {
         let outer = self.env;
         let base_len = self.stack.len();
-        let r = self.eval_class_inner(cx, c, name);
+        let r = self.eval_class_inner(cx, c, name, Value::UNDEFINED);
         self.env = outer;
         self.stack.truncate(base_len);
         r
     }
 
-    fn eval_class_inner(&mut self, cx: &Ctx, c: &Rc<Class>, name: Option<Value>) -> JsResult<Value> {
+    /// ClassDefinitionEvaluation with the heritage and the computed keys already evaluated
+    /// (by a generator body that may suspend in them): `pre` is a LIST whose item 2 is the
+    /// heritage value and item 3 + i the key (word value) of member i, EMPTY if not computed.
+    pub(crate) fn eval_class_pre(&mut self, cx: &Ctx, c: &Rc<Class>, name: Option<Value>, pre: Value) -> JsResult<Value> {
+        let outer = self.env;
+        let base_len = self.stack.len();
+        let r = self.eval_class_inner(cx, c, name, pre);
+        self.env = outer;
+        self.stack.truncate(base_len);
+        r
+    }
+
+    fn eval_class_inner(&mut self, cx: &Ctx, c: &Rc<Class>, name: Option<Value>, pre: Value) -> JsResult<Value> {
         let ccx = Ctx { ci: cx.ci.clone(), code: cx.code, strict: true };
         let cx = &ccx;
         // the class scope binds the class name (immutable) for the body
@@ -514,7 +526,7 @@ impl Vm {
         let (proto_parent, ctor_parent) = match &c.heritage {
             None => (self.i(I::ObjectProto), self.i(I::FunctionProto)),
             Some(h) => {
-                let sc = self.eval_expr(cx, h)?;
+                let sc = if pre.is_cell() { self.list_get(pre, 2) } else { self.eval_expr(cx, h)? };
                 if sc.is_null() {
                     (Value::NULL, self.i(I::FunctionProto))
                 } else {
@@ -557,7 +569,10 @@ impl Vm {
         let mut static_fields: Vec<(Value, usize)> = Vec::new();
         for (mi, m) in c.members.iter().enumerate() {
             let target = if m.is_static { f } else { proto };
-            let key = self.eval_prop_key(cx, &m.key)?;
+            let key = match pre.is_cell() && !self.list_get(pre, 3 + mi).is_empty() {
+                true => self.key_from_word_value(self.list_get(pre, 3 + mi)),
+                false => self.eval_prop_key(cx, &m.key)?,
+            };
             let kv = self.key_word_value(key);
             self.stack.push(kv);
             match &m.kind {

@@ -79,6 +79,11 @@ mod nk {
     pub const SUPERCALL: u64 = 28;
     pub const UPDATE: u64 = 30;
     pub const AWAIT: u64 = 31;
+    pub const PATEXPR: u64 = 32;
+    pub const PATOBJ: u64 = 33;
+    pub const PATARR: u64 = 34;
+    pub const PATELEM: u64 = 35;
+    pub const CLASS: u64 = 36;
 }
 
 /// The body being run: its code and its suspension points.
@@ -342,7 +347,13 @@ impl Vm {
                 self.env = outer;
                 self.g_close(fr, base, r)
             }
-            StmtKind::Class(_) => Err(self.throw_syntax("yield/await inside a class definition is not supported yet")),
+            StmtKind::Class(c) => {
+                let f = self.g_class(g, start, c)?;
+                let a = self.atom_of(&g.cx.ci, c.name.as_ref().unwrap())?;
+                let env = self.env;
+                self.init_binding(env, a, f)?;
+                Ok(Completion::Normal)
+            }
             _ => self.exec_stmt(g.cx, s, labels),
         }
     }
@@ -385,16 +396,196 @@ impl Vm {
         self.g_close(fr, base, r)
     }
 
-    /// Binds a pattern; patterns with a suspension point (a `yield` in a default or a
-    /// computed key) are not resumable yet.
+    /// Binds a pattern (see `bind_pattern`); a pattern with a suspension point (a `yield`
+    /// in a default or a computed key) keeps its progress in frames. On resumption the
+    /// caller passes the same `v` (it caches it).
     fn g_bind(&mut self, g: &G, p: &Pattern, v: Value, env: Option<Value>) -> JsResult<()> {
-        if g.has_pat(p) {
-            return Err(self.throw_syntax("yield/await inside a destructuring pattern is not supported yet"));
+        if !g.has_pat(p) {
+            self.stack.push(v);
+            let r = self.bind_pattern(g.cx, p, v, env);
+            self.stack.pop();
+            return r;
         }
+        let base = self.stack.len();
         self.stack.push(v);
-        let r = self.bind_pattern(g.cx, p, v, env);
-        self.stack.pop();
+        let r = match p {
+            Pattern::Ident(..) => self.bind_pattern(g.cx, p, v, env),
+            Pattern::Expr(e) => {
+                let (fr, _) = self.g_open(e.span.start, nk::PATEXPR, 2)?;
+                let r = (|| {
+                    let lr = self.g_lref(g, fr, 1, e)?;
+                    self.lref_put(g.cx, lr, v)
+                })();
+                self.g_close(fr, base + 1, r)
+            }
+            Pattern::Object { props, rest, span } => {
+                if v.is_nullish() {
+                    let what = if v.is_null() { "null" } else { "undefined" };
+                    return Err(self.throw_type(&format!("Cannot destructure '{what}' as it is {what}.")));
+                }
+                // slots: 1 next property, 2 its key, 3 its value, 4 the keys used (for the rest)
+                let (fr, resumed) = self.g_open(span.start, nk::PATOBJ, 4)?;
+                let r = (|| {
+                    if !resumed {
+                        let used = self.new_array(&[])?;
+                        self.fset(fr, 4, used);
+                    }
+                    let used = self.fget(fr, 4);
+                    let from = self.fphase(fr, 1) as usize;
+                    for (i, pp) in props.iter().enumerate().skip(from) {
+                        self.fset(fr, 1, Value::int(i as u64));
+                        let kv = self.fget(fr, 2);
+                        let key = if kv.is_empty() {
+                            let key = match &pp.key {
+                                crate::ast::PropKey::Computed(e) if g.has(e.span) => {
+                                    let kv = self.g_expr(g, e)?;
+                                    self.to_property_key(kv)?
+                                }
+                                k => self.eval_prop_key(g.cx, k)?,
+                            };
+                            let kv = self.key_word_value(key);
+                            self.fset(fr, 2, kv);
+                            let n = self.array_len(used);
+                            self.create_data_property(used, PropKey::Index(n), kv)?;
+                            key
+                        } else {
+                            self.key_from_word_value(kv)
+                        };
+                        let mut sub = self.fget(fr, 3);
+                        if sub.is_empty() {
+                            sub = self.get_v(v, key)?;
+                            self.fset(fr, 3, sub);
+                        }
+                        self.g_bind_elem(g, &pp.value, sub, env)?;
+                        self.fset(fr, 2, Value::EMPTY);
+                        self.fset(fr, 3, Value::EMPTY);
+                    }
+                    if let Some(r) = rest {
+                        let n = self.array_len(used);
+                        let mut excluded = Vec::new();
+                        for j in 0..n {
+                            let kv = self.get(used, PropKey::Index(j), used)?;
+                            excluded.push(self.key_from_word_value(kv));
+                        }
+                        let o = self.new_object()?;
+                        self.stack.push(o);
+                        self.copy_data_properties(o, v, &excluded)?;
+                        self.g_bind(g, r, o, env)?;
+                    }
+                    Ok(())
+                })();
+                self.g_close(fr, base + 1, r)
+            }
+            Pattern::Array { elems, rest, span } => {
+                // slots: 1 next element, 2 iterator, 3 next method, 4 done, 5 the item, 6 rest array
+                let (fr, resumed) = self.g_open(span.start, nk::PATARR, 6)?;
+                let r = (|| {
+                    if !resumed {
+                        let (iter, next) = self.get_iterator(v)?;
+                        self.fset(fr, 2, iter);
+                        self.fset(fr, 3, next);
+                        self.fset(fr, 4, Value::FALSE);
+                    }
+                    let iter = self.fget(fr, 2);
+                    let next = self.fget(fr, 3);
+                    let r = (|| {
+                        let from = self.fphase(fr, 1) as usize;
+                        for (i, el) in elems.iter().enumerate().skip(from) {
+                            self.fset(fr, 1, Value::int(i as u64));
+                            let mut item = self.fget(fr, 5);
+                            if item.is_empty() {
+                                item = Value::UNDEFINED;
+                                if self.fget(fr, 4) == Value::FALSE {
+                                    match self.iterator_step(iter, next) {
+                                        Ok(Some(x)) => item = x,
+                                        Ok(None) => self.fset(fr, 4, Value::TRUE),
+                                        Err(t) => {
+                                            self.fset(fr, 4, Value::TRUE);
+                                            return Err(t);
+                                        }
+                                    }
+                                }
+                                self.fset(fr, 5, item);
+                            }
+                            if let Some(el) = el {
+                                self.g_bind_elem(g, el, item, env)?;
+                            }
+                            self.fset(fr, 5, Value::EMPTY);
+                        }
+                        self.fset(fr, 1, Value::int(elems.len() as u64));
+                        if let Some(r) = rest {
+                            let mut arr = self.fget(fr, 6);
+                            if arr.is_empty() {
+                                arr = self.new_array(&[])?;
+                                self.fset(fr, 6, arr);
+                                let mut n = 0;
+                                while self.fget(fr, 4) == Value::FALSE {
+                                    match self.iterator_step(iter, next) {
+                                        Ok(Some(x)) => {
+                                            self.create_data_property(arr, PropKey::Index(n), x)?;
+                                            n += 1;
+                                        }
+                                        Ok(None) => self.fset(fr, 4, Value::TRUE),
+                                        Err(t) => {
+                                            self.fset(fr, 4, Value::TRUE);
+                                            return Err(t);
+                                        }
+                                    }
+                                }
+                            }
+                            self.g_bind(g, r, arr, env)?;
+                        }
+                        Ok(())
+                    })();
+                    let done = self.fget(fr, 4) == Value::TRUE;
+                    match r {
+                        Ok(()) if !done => self.iterator_close(iter),
+                        Err(Throw::Exception) if !done => {
+                            let e = self.exception;
+                            self.stack.push(e);
+                            let _ = self.iterator_close(iter);
+                            self.exception = e;
+                            Err(Throw::Exception)
+                        }
+                        Err(Throw::GenReturn) if !done => {
+                            let rv = self.ret;
+                            self.stack.push(rv);
+                            let c = self.iterator_close(iter);
+                            self.ret = rv;
+                            c?;
+                            Err(Throw::GenReturn)
+                        }
+                        r => r,
+                    }
+                })();
+                self.g_close(fr, base + 1, r)
+            }
+        };
+        self.stack.truncate(base);
         r
+    }
+
+    /// A pattern element: its default (which may suspend) when the value is undefined.
+    fn g_bind_elem(&mut self, g: &G, e: &PatElem, v: Value, env: Option<Value>) -> JsResult<()> {
+        let Some(init) = &e.init else { return self.g_bind(g, &e.target, v, env) };
+        if !g.has(init.span) && !g.has_pat(&e.target) {
+            return self.bind_elem(g.cx, e, v, env);
+        }
+        let base = self.stack.len();
+        // slot 1: the value after the default
+        let (fr, _) = self.g_open(e.target.span().start, nk::PATELEM, 1)?;
+        let r = (|| {
+            let mut x = self.fget(fr, 1);
+            if x.is_empty() {
+                x = v;
+                if v.is_undefined() {
+                    x = if g.has(init.span) { self.g_expr(g, init)? } else { self.eval_named(g.cx, init, &e.target)? };
+                }
+                self.fset(fr, 1, x);
+            }
+            self.g_bind(g, &e.target, x, env)
+        })();
+        self.g_close(fr, base, r)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -476,8 +667,9 @@ impl Vm {
     fn g_for_of(&mut self, g: &G, start: u32, left: &ForHead, right: &Expr, body: &Stmt, labels: &[Atom]) -> JsResult<Completion> {
         let base = self.stack.len();
         let outer = self.env;
-        // slots: 1 phase (0 right side, 1 body), 2 iterator, 3 next, 4 environment
-        let (fr, _) = self.g_open(start, nk::FOROF, 4)?;
+        // slots: 1 phase (0 right side, 1 step, 2 head, 3 body), 2 iterator, 3 next,
+        // 4 environment, 5 the value
+        let (fr, _) = self.g_open(start, nk::FOROF, 5)?;
         let r = (|| {
             if self.fphase(fr, 1) == 0 {
                 let env = self.fget(fr, 4);
@@ -493,30 +685,27 @@ impl Vm {
                 self.fset(fr, 2, iter);
                 self.fset(fr, 3, next);
                 self.fset(fr, 4, Value::EMPTY);
+                self.fset(fr, 1, Value::int(1));
             }
             let iter = self.fget(fr, 2);
             let next = self.fget(fr, 3);
             loop {
-                let env = self.fget(fr, 4);
-                let res = if self.fphase(fr, 1) == 1 && !env.is_empty() {
-                    // resuming inside the body
-                    self.env = env;
+                let phase = self.fphase(fr, 1);
+                let res = if phase == 3 {
+                    self.env = self.fget(fr, 4);
                     self.g_loop_body(g, body, labels)
                 } else {
-                    let Some(v) = self.iterator_step(iter, next)? else { return Ok(Completion::Normal) };
+                    if phase == 1 {
+                        let Some(v) = self.iterator_step(iter, next)? else { return Ok(Completion::Normal) };
+                        self.fset(fr, 5, v);
+                        self.fset(fr, 1, Value::int(2));
+                    }
+                    let v = self.fget(fr, 5);
                     (|| {
-                        if let ForHead::Var(d) = left {
-                            if g.has_pat(&d.decls[0].target) {
-                                return Err(self.throw_syntax("yield/await inside a destructuring pattern is not supported yet"));
-                            }
-                        }
-                        self.stack.push(v);
-                        let b = self.bind_for_head(g.cx, left, v, outer);
-                        self.stack.pop();
-                        b?;
+                        self.g_head(g, fr, 4, left, v, outer)?;
                         let env = self.env;
                         self.fset(fr, 4, env);
-                        self.fset(fr, 1, Value::int(1));
+                        self.fset(fr, 1, Value::int(3));
                         self.g_loop_body(g, body, labels)
                     })()
                 };
@@ -544,7 +733,9 @@ impl Vm {
                     }
                     Err(t) => return Err(t),
                 }
+                self.fset(fr, 1, Value::int(1));
                 self.fset(fr, 4, Value::EMPTY);
+                self.fset(fr, 5, Value::EMPTY);
                 self.safepoint()?;
             }
         })();
@@ -552,11 +743,41 @@ impl Vm {
         self.g_close(fr, base, r)
     }
 
+    /// Binds the head of a for-in/of to `v` (as `bind_for_head`); a let/const head's
+    /// environment is kept in slot `slot` so that a suspension inside the head resumes in it.
+    fn g_head(&mut self, g: &G, fr: Value, slot: usize, left: &ForHead, v: Value, outer: Value) -> JsResult<()> {
+        let pat = match left {
+            ForHead::Var(d) => &d.decls[0].target,
+            ForHead::Pattern(p) => p,
+        };
+        match left {
+            ForHead::Var(d) if d.kind != VarKind::Var => {
+                let mut env = self.fget(fr, slot);
+                if env.is_empty() {
+                    let mut names = Vec::new();
+                    pat.bound_names(&mut names);
+                    let k = if d.kind == VarKind::Const { DeclKind::Const } else { DeclKind::Let };
+                    let decls: Vec<(Atom, DeclKind)> = names.into_iter().map(|n| (n, k)).collect();
+                    self.env = outer;
+                    self.stack.push(v);
+                    let e = self.block_env(g.cx, (&**d as *const _ as usize, 2), &decls);
+                    self.stack.pop();
+                    env = e?;
+                    self.fset(fr, slot, env);
+                }
+                self.env = env;
+                self.g_bind(g, pat, v, Some(env))
+            }
+            _ => self.g_bind(g, pat, v, None),
+        }
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn g_for_in(&mut self, g: &G, start: u32, left: &ForHead, right: &Expr, body: &Stmt, labels: &[Atom]) -> JsResult<Completion> {
         let base = self.stack.len();
         let outer = self.env;
-        // slots: 1 phase (0 right side, 1 body), 2 object, 3 keys LIST, 4 index, 5 environment
+        // slots: 1 phase (0 right side, 1 step, 2 head, 3 body), 2 object, 3 keys LIST,
+        // 4 index, 5 environment
         let (fr, _) = self.g_open(start, nk::FORIN, 5)?;
         let r = (|| {
             if self.fphase(fr, 1) == 0 {
@@ -586,29 +807,36 @@ impl Vm {
             let n = self.cell_len(karr.off());
             loop {
                 let i = self.fget(fr, 4).payload() as usize;
-                let env = self.fget(fr, 5);
-                let res = if !env.is_empty() {
-                    self.env = env;
+                let phase = self.fphase(fr, 1);
+                let res = if phase == 3 {
+                    self.env = self.fget(fr, 5);
                     self.g_loop_body(g, body, labels)
                 } else {
                     if i >= n {
                         return Ok(Completion::Normal);
                     }
                     let k = self.list_get(karr, i);
-                    let pk = self.key_from_string(k)?;
-                    if !self.has_property(obj, pk)? {
-                        self.fset(fr, 4, Value::int(i as u64 + 1));
-                        continue;
+                    if phase == 1 {
+                        let pk = self.key_from_string(k)?;
+                        if !self.has_property(obj, pk)? {
+                            self.fset(fr, 4, Value::int(i as u64 + 1));
+                            continue;
+                        }
+                        self.fset(fr, 1, Value::int(2));
                     }
-                    self.bind_for_head(g.cx, left, k, outer)?;
-                    let env = self.env;
-                    self.fset(fr, 5, env);
-                    self.g_loop_body(g, body, labels)
+                    (|| {
+                        self.g_head(g, fr, 5, left, k, outer)?;
+                        let env = self.env;
+                        self.fset(fr, 5, env);
+                        self.fset(fr, 1, Value::int(3));
+                        self.g_loop_body(g, body, labels)
+                    })()
                 };
                 self.env = outer;
                 if let Some(done) = res? {
                     return Ok(done);
                 }
+                self.fset(fr, 1, Value::int(1));
                 self.fset(fr, 5, Value::EMPTY);
                 self.fset(fr, 4, Value::int(i as u64 + 1));
                 self.safepoint()?;
@@ -623,8 +851,8 @@ impl Vm {
         let outer = self.env;
         let depth = self.depth;
         let env_depth = self.env_stack.len();
-        // slots: 1 phase (0 try, 1 catch, 2 finally), 2 pending completion kind, 3 its value,
-        // 4 catch environment
+        // slots: 1 phase (0 try, 1 catch parameter, 3 catch body, 2 finally), 2 pending
+        // completion kind, 3 its value (or the caught exception), 4 catch environment
         let (fr, _) = self.g_open(start, nk::TRY, 4)?;
         let r = (|| {
             let phase = self.fphase(fr, 1);
@@ -636,33 +864,41 @@ impl Vm {
                     return r;
                 }
             }
-            let catching = phase == 1 || (phase == 0 && matches!(r, Err(Throw::Exception)));
+            let catching = phase == 1 || phase == 3 || (phase == 0 && matches!(r, Err(Throw::Exception)));
             if let (true, Some(h)) = (catching, handler) {
                 self.env = outer;
                 self.stack.truncate(base + 1);
                 self.depth = depth;
                 self.env_stack.truncate(env_depth);
+                r = Ok(Completion::Normal);
                 if phase == 0 {
+                    // entering the catch clause: the exception (slot 3) and its scope (slot 4)
                     let exc = std::mem::replace(&mut self.exception, Value::UNDEFINED);
+                    self.fset(fr, 3, exc);
                     self.fset(fr, 1, Value::int(1));
                     if let Some(p) = &h.param {
                         let mut names = Vec::new();
                         p.bound_names(&mut names);
                         let decls: Vec<(Atom, DeclKind)> = names.into_iter().map(|n| (n, DeclKind::Let)).collect();
-                        self.stack.push(exc);
-                        let cenv = self.block_env(g.cx, (p as *const _ as usize, 4), &decls);
-                        self.stack.pop();
-                        let cenv = cenv?;
+                        let cenv = self.block_env(g.cx, (p as *const _ as usize, 4), &decls)?;
                         self.fset(fr, 4, cenv);
-                        self.env = cenv;
+                    }
+                }
+                let cenv = self.fget(fr, 4);
+                if !cenv.is_empty() {
+                    self.env = cenv;
+                }
+                if phase != 3 {
+                    if let Some(p) = &h.param {
+                        let exc = self.fget(fr, 3);
                         r = self.g_bind(g, p, exc, Some(cenv)).map(|_| Completion::Normal);
+                    }
+                    if !matches!(r, Err(Throw::Suspend)) {
+                        self.fset(fr, 1, Value::int(3));
+                        self.fset(fr, 3, Value::EMPTY);
                     }
                 }
                 if r.is_ok() {
-                    let cenv = self.fget(fr, 4);
-                    if !cenv.is_empty() {
-                        self.env = cenv;
-                    }
                     r = self.g_block(g, &h.body);
                 }
                 self.env = outer;
@@ -671,7 +907,7 @@ impl Vm {
                 }
             }
             let Some(f) = finalizer else { return r };
-            if phase < 2 {
+            if phase != 2 {
                 if matches!(r, Err(Throw::Interrupted) | Err(Throw::Fatal(_))) {
                     return r;
                 }
@@ -1023,9 +1259,37 @@ impl Vm {
                 })();
                 self.g_close(fr, base, r)
             }
-            ExprKind::Class(_) => Err(self.throw_syntax("yield/await inside a class definition is not supported yet")),
+            ExprKind::Class(c) => self.g_class(g, start, c),
             _ => self.eval_expr(g.cx, e),
         }
+    }
+
+    /// A class whose heritage or computed keys suspend: those are evaluated first, in order
+    /// (each key converted at once), then the class is defined with them.
+    fn g_class(&mut self, g: &G, start: u32, c: &std::rc::Rc<Class>) -> JsResult<Value> {
+        let base = self.stack.len();
+        // slots: 1 next part (0 heritage, 1 + i member i), 2 heritage, 3 + i key of member i
+        let (fr, _) = self.g_open(start, nk::CLASS, 2 + c.members.len())?;
+        let r = (|| {
+            let from = self.fphase(fr, 1) as usize;
+            if from == 0 {
+                if let Some(h) = &c.heritage {
+                    let v = self.g_expr(g, h)?;
+                    self.fset(fr, 2, v);
+                }
+            }
+            for (i, m) in c.members.iter().enumerate().skip(from.saturating_sub(1)) {
+                self.fset(fr, 1, Value::int(i as u64 + 1));
+                if let crate::ast::PropKey::Computed(e) = &m.key {
+                    let v = self.g_expr(g, e)?;
+                    let k = self.to_property_key(v)?;
+                    let kv = self.key_word_value(k);
+                    self.fset(fr, 3 + i, kv);
+                }
+            }
+            self.eval_class_pre(g.cx, c, None, fr)
+        })();
+        self.g_close(fr, base, r)
     }
 
     /// `yield v` / `await v`: suspends, or on resumption delivers what was sent.
