@@ -477,8 +477,10 @@ impl Vm {
                 self.g_close(fr, base + 1, r)
             }
             Pattern::Array { elems, rest, span } => {
-                // slots: 1 next element, 2 iterator, 3 next method, 4 done, 5 the item, 6 rest array
-                let (fr, resumed) = self.g_open(span.start, nk::PATARR, 6)?;
+                // slots: 1 next element, 2 iterator, 3 next method, 4 done, 5 the item, 6 rest
+                // array, 7-8 object and key of a member target (evaluated before the step),
+                // 9 the value after the default
+                let (fr, resumed) = self.g_open(span.start, nk::PATARR, 9)?;
                 let r = (|| {
                     if !resumed {
                         let (iter, next) = self.get_iterator(v)?;
@@ -492,6 +494,11 @@ impl Vm {
                         let from = self.fphase(fr, 1) as usize;
                         for (i, el) in elems.iter().enumerate().skip(from) {
                             self.fset(fr, 1, Value::int(i as u64));
+                            // a member target that suspends is evaluated before the step
+                            let target_ref = match el {
+                                Some(PatElem { target: Pattern::Expr(te), .. }) if g.has(te.span) => Some(self.g_lref(g, fr, 7, te)?),
+                                _ => None,
+                            };
                             let mut item = self.fget(fr, 5);
                             if item.is_empty() {
                                 item = Value::UNDEFINED;
@@ -507,13 +514,31 @@ impl Vm {
                                 }
                                 self.fset(fr, 5, item);
                             }
-                            if let Some(el) = el {
-                                self.g_bind_elem(g, el, item, env)?;
+                            match (el, target_ref) {
+                                (Some(el), Some(lr)) => {
+                                    let mut x = self.fget(fr, 9);
+                                    if x.is_empty() {
+                                        x = item;
+                                        if let (true, Some(init)) = (item.is_undefined(), &el.init) {
+                                            x = self.g_expr(g, init)?;
+                                        }
+                                        self.fset(fr, 9, x);
+                                    }
+                                    self.lref_put(g.cx, lr, x)?;
+                                }
+                                (Some(el), None) => self.g_bind_elem(g, el, item, env)?,
+                                _ => {}
                             }
-                            self.fset(fr, 5, Value::EMPTY);
+                            for k in [5, 7, 8, 9] {
+                                self.fset(fr, k, Value::EMPTY);
+                            }
                         }
                         self.fset(fr, 1, Value::int(elems.len() as u64));
                         if let Some(r) = rest {
+                            let target_ref = match &**r {
+                                Pattern::Expr(te) if g.has(te.span) => Some(self.g_lref(g, fr, 7, te)?),
+                                _ => None,
+                            };
                             let mut arr = self.fget(fr, 6);
                             if arr.is_empty() {
                                 arr = self.new_array(&[])?;
@@ -533,7 +558,10 @@ impl Vm {
                                     }
                                 }
                             }
-                            self.g_bind(g, r, arr, env)?;
+                            match target_ref {
+                                Some(lr) => self.lref_put(g.cx, lr, arr)?,
+                                None => self.g_bind(g, r, arr, env)?,
+                            }
                         }
                         Ok(())
                     })();
@@ -1846,20 +1874,17 @@ impl Vm {
         }
         let (r, raw) = self.run_suspendable(gen, kind, v);
         match r {
-            Ok(Some(y)) if raw => Ok(y),
-            Ok(Some(y)) => crate::builtins::array::iter_result(self, y, false),
-            Ok(None) => {
-                let rv = self.take_return();
-                crate::builtins::array::iter_result(self, rv, true)
-            }
+            Ok((true, y)) if raw => Ok(y),
+            Ok((true, y)) => crate::builtins::array::iter_result(self, y, false),
+            Ok((false, rv)) => crate::builtins::array::iter_result(self, rv, true),
             Err(t) => Err(t),
         }
     }
 
     /// Runs the body of a generator (or async function) state object until it suspends
-    /// (Ok(Some(yielded value)), with whether it is an iterator result to pass on as it is)
-    /// or completes (Ok(None), the return value in `ret`).
-    pub(crate) fn run_suspendable(&mut self, gen: Value, kind: u8, v: Value) -> (JsResult<Option<Value>>, bool) {
+    /// (Ok((true, the yielded value)), with whether it is an iterator result to pass on as
+    /// it is) or completes (Ok((false, the return value))). The caller's `ret` is kept.
+    pub(crate) fn run_suspendable(&mut self, gen: Value, kind: u8, v: Value) -> (JsResult<(bool, Value)>, bool) {
         let f = self.slot(gen, G_FUNC);
         let env = self.slot(gen, G_ENV);
         let frames = self.slot(gen, G_FRAMES);
@@ -1884,6 +1909,10 @@ impl Vm {
             self.g_sent = Some((kind, v));
         }
         let base = self.stack.len();
+        // the caller may be unwinding a return of its own (a for-of closing this generator)
+        let (saved_ret, saved_cv) = (self.ret, self.cv);
+        self.stack.push(saved_ret);
+        self.stack.push(saved_cv);
         self.env_stack.push(self.env);
         self.env = env;
         self.depth += 1;
@@ -1912,18 +1941,20 @@ impl Vm {
                     Ok(l) => {
                         self.set_slot(gen, G_FRAMES, l);
                         self.set_slot(gen, G_STATE, Value::int(gstate::SUSPENDED));
-                        Ok(Some(self.g_yielded))
+                        Ok((true, self.g_yielded))
                     }
                     Err(t) => Err(t),
                 }
             }
-            Ok(()) | Err(Throw::GenReturn) => Ok(None),
+            Ok(()) | Err(Throw::GenReturn) => Ok((false, self.ret)),
             Err(t) => Err(t),
         };
-        if !matches!(out, Ok(Some(_))) {
+        if !matches!(out, Ok((true, _))) {
             self.set_slot(gen, G_STATE, Value::int(gstate::DONE));
             self.set_slot(gen, G_FRAMES, Value::UNDEFINED);
         }
+        self.ret = saved_ret;
+        self.cv = saved_cv;
         let raw = self.g_raw;
         self.g_yielded = Value::UNDEFINED;
         self.g_resume = saved_resume;
@@ -1969,7 +2000,7 @@ impl Vm {
         let p = self.slot(state, G_PROMISE);
         let (r, _) = self.run_suspendable(state, kind, v);
         match r {
-            Ok(Some(awaited)) => {
+            Ok((true, awaited)) => {
                 let base = self.stack.len();
                 self.stack.push(awaited);
                 let r = (|| {
@@ -1991,10 +2022,7 @@ impl Vm {
                 self.stack.truncate(base);
                 r
             }
-            Ok(None) => {
-                let rv = self.take_return();
-                resolve_promise(self, p, rv)
-            }
+            Ok((false, rv)) => resolve_promise(self, p, rv),
             Err(Throw::Exception) => {
                 let e = std::mem::replace(&mut self.exception, Value::UNDEFINED);
                 reject_promise(self, p, e)

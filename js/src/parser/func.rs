@@ -492,7 +492,10 @@ impl<'a> Parser<'a> {
         if at_top && !annex_b {
             self.declare_var_kind(&n, at, true)?;
         } else {
-            self.declare_lex(&n, DeclKind::Function, at)?;
+            self.ctx.decl_special = generator || is_async;
+            let r = self.declare_lex(&n, DeclKind::Function, at);
+            self.ctx.decl_special = false;
+            r?;
         }
         let f = self.parse_function_rest(start, name, FnFlags { kind: FunctionKind::Declaration, super_prop: false, super_call: false, field_init: false, generator, is_async })?;
         let mut f = f;
@@ -536,6 +539,9 @@ impl<'a> Parser<'a> {
     }
 
     pub(crate) fn parse_arrow_rest_ext(&mut self, start: u32, params: Vec<PatElem>, rest: Option<Box<Pattern>>, is_async: bool) -> PResult<Rc<Function>> {
+        if self.ctx.suspends.iter().any(|&p| p >= start && p < self.tok.start) {
+            return Err(self.err(start, "Yield/await expressions are not allowed in arrow function parameters"));
+        }
         self.next()?; // =>
         self.enter()?;
         let flags = FnFlags { kind: FunctionKind::Arrow, super_prop: false, super_call: false, field_init: false, generator: false, is_async };
@@ -658,7 +664,7 @@ impl<'a> Parser<'a> {
             let mut accessor = None;
             if self.is_name("get") || self.is_name("set") || self.is_name("async") {
                 let p = self.peek()?;
-                let is_acc = !matches!(p.kind, T::LParen | T::Assign | T::Semi | T::RBrace) && !(p.nl_before && false);
+                let is_acc = !matches!(p.kind, T::LParen | T::Assign | T::Semi | T::RBrace) && !(p.nl_before && p.kind == T::Star);
                 if is_acc {
                     if self.is_name("async") {
                         if !p.nl_before {

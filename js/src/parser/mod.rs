@@ -69,6 +69,8 @@ pub(crate) struct FnCtx {
     /// In a generator body (`yield` is an operator) / an async body (`await` is one).
     pub(crate) generator: bool,
     pub(crate) is_async: bool,
+    /// The function declaration being declared is a generator or async function.
+    pub(crate) decl_special: bool,
     /// Parsing formal parameters (yield/await expressions are errors there).
     pub(crate) in_params: bool,
     /// Span starts of this body's yield/await expressions.
@@ -94,6 +96,8 @@ pub(crate) struct Scope {
     catch_params: Vec<Atom>,
     catch_is_pattern: bool,
     top_lexical: Vec<(Atom, DeclKind)>,
+    /// Generator and async function declarations of a block (never Annex B duplicates).
+    special_fns: HashSet<Atom>,
 }
 
 pub struct Parser<'a> {
@@ -598,6 +602,9 @@ impl<'a> Parser<'a> {
                     }
                     Kw::Function => {
                         return Err(self.err(start, "In this context, function declarations are not allowed"));
+                    }
+                    Kw::Async if { let p = self.peek()?; !p.nl_before && p.kind == T::Name && p.kw == Kw::Function && !p.escaped } => {
+                        return Err(self.err(start, "Async functions can only be declared at the top level or inside a block"));
                     }
                     Kw::Class => return Err(self.err(start, "Unexpected token 'class'")),
                     Kw::Const => return Err(self.err(start, "Lexical declaration cannot appear in a single-statement context")),

@@ -17,6 +17,7 @@ impl<'a> Parser<'a> {
             catch_params: Vec::new(),
             catch_is_pattern: false,
             top_lexical: Vec::new(),
+            special_fns: Default::default(),
         });
     }
 
@@ -59,9 +60,11 @@ impl<'a> Parser<'a> {
     pub(crate) fn declare_lex(&mut self, name: &Atom, kind: DeclKind, at: u32) -> PResult<()> {
         let strict = self.ctx.strict;
         let sc = self.scopes.last().unwrap();
+        let special = kind == DeclKind::Function && self.ctx.decl_special;
         if let Some(prev) = sc.lex.get(name) {
-            // Annex B.3.3.4: duplicate function declarations in blocks (sloppy mode)
-            if !(kind == DeclKind::Function && *prev == DeclKind::Function && !strict && !sc.is_function) {
+            // Annex B.3.3.4: duplicate (plain) function declarations in blocks (sloppy mode)
+            let plain = !special && !sc.special_fns.contains(name);
+            if !(kind == DeclKind::Function && *prev == DeclKind::Function && !strict && !sc.is_function && plain) {
                 return Err(self.redeclared(name, at));
             }
         }
@@ -69,6 +72,9 @@ impl<'a> Parser<'a> {
             return Err(self.redeclared(name, at));
         }
         let sc = self.scopes.last_mut().unwrap();
+        if special {
+            sc.special_fns.insert(name.clone());
+        }
         if sc.lex.insert(name.clone(), kind).is_none() && sc.is_function {
             sc.top_lexical.push((name.clone(), kind));
         }
