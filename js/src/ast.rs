@@ -146,6 +146,8 @@ pub enum StmtKind {
     ForIn { left: ForHead, right: Box<Expr>, body: Box<Stmt> },
     /// `for (left of right)`.
     ForOf { left: ForHead, right: Box<Expr>, body: Box<Stmt> },
+    /// `for await (left of right)` (async bodies only).
+    ForAwait { left: ForHead, right: Box<Expr>, body: Box<Stmt> },
     While(Box<Expr>, Box<Stmt>),
     DoWhile(Box<Stmt>, Box<Expr>),
     Continue(Option<Atom>),

@@ -69,7 +69,7 @@ pub fn ensure_unpacked() -> Result<PathBuf, String> {
 /// Feature tags the project adds to the shared `in-scope-features.txt` as the engine gains
 /// them (issues 14 and 15). `test262 --base-scope` runs without them, so the rate of the
 /// original scope stays comparable across sessions.
-pub const ADDED_FEATURES: &[&str] = &["generators", "async-functions", "Promise", "Promise.prototype.finally", "Promise.allSettled", "Promise.any", "AggregateError"];
+pub const ADDED_FEATURES: &[&str] = &["generators", "async-functions", "async-iteration", "Promise", "Promise.prototype.finally", "Promise.allSettled", "Promise.any", "AggregateError"];
 
 /// The feature tags listed as in scope by `in-scope-features.txt` alone.
 pub fn base_features() -> Vec<String> {

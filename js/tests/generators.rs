@@ -194,3 +194,59 @@ fn a_pending_async_function_survives_a_restart() {
         assert_eq!(turn(&mut rt, "result + ':' + log.join()").as_deref(), Some("'42:a,fa,b,fb'"));
     });
 }
+
+const ASYNC_ITER_CASES: &[(&str, &str)] = &[
+    (
+        "var log = []; async function* ag(x) { var a = yield x; var b = await Promise.resolve(a * 2); yield b; try { yield 'in try'; } finally { log.push('fin'); } return 'done'; }
+         var it = ag(1); it.next().then(r => log.push(r.value)); it.next(5).then(r => log.push(r.value)); it.next().then(r => log.push(r.value)); it.return('R').then(r => log.push(r.value + r.done)); 0",
+        "0",
+    ),
+    ("log.join()", "1,10,in try,fin,Rtrue"),
+    // yield awaits its operand; return awaits its value; throw() is caught at the yield
+    ("var r = []; async function* y() { yield Promise.resolve('u'); try { yield 1; } catch (e) { yield 'caught ' + e; } return Promise.resolve('ret'); } var i = y(); i.next().then(x => r.push(x.value)); i.next(); i.throw('E').then(x => r.push(x.value)); i.next().then(x => r.push(x.value + x.done)); 0", "0"),
+    ("r.join()", "u,caught E,rettrue"),
+    // for await over async and sync iterables; break closes the iterator
+    (
+        "var out = []; var closed = false; async function* src() { yield 1; yield 2; }
+         var it = { [Symbol.asyncIterator]() { return { next() { return Promise.resolve({ value: 'v', done: false }); }, return() { closed = true; return Promise.resolve({}); } }; } };
+         (async () => { for await (const x of src()) out.push(x); for await (var y of [Promise.resolve('a'), 'b']) out.push(y); for await (const z of it) { out.push(z); break; } out.push(closed); })(); 0",
+        "0",
+    ),
+    ("out.join()", "1,2,a,b,v,true"),
+    // yield* in an async generator over async and sync iterables
+    ("var o2 = []; async function* inner() { yield 'i1'; return 'iret'; } async function* outer() { var r = yield* inner(); yield r; yield* ['s1', Promise.resolve('s2')]; } (async () => { for await (const v of outer()) o2.push(v); })(); 0", "0"),
+    ("o2.join()", "i1,iret,s1,s2"),
+    ("async function* a() {} [Object.prototype.toString.call(a()), typeof a.prototype, Object.getPrototypeOf(a.prototype) === Object.getPrototypeOf(a).prototype].join()", "[object AsyncGenerator],object,true"),
+    ("var e; (async function* () {}).prototype.next.call({}).catch(x => e = x.constructor.name); 0", "0"),
+    ("e", "TypeError"),
+    ("var r; try { eval('function f() { for await (x of y); }'); } catch (x) { r = x.constructor.name; } r", "SyntaxError"),
+];
+
+#[test]
+fn async_generator_and_for_await_forms() {
+    check(ASYNC_ITER_CASES);
+}
+
+#[test]
+fn async_generator_and_for_await_forms_collecting_at_every_safe_point() {
+    check_with(ASYNC_ITER_CASES, true);
+}
+
+#[test]
+fn a_for_await_loop_waiting_on_a_later_turn_survives_a_restart() {
+    big_stack(|| {
+        let d = Dir::new("for-await-persist");
+        {
+            let (mut rt, _) = Runtime::open(&d.0).unwrap();
+            turn(&mut rt, "var feed = []; var wake; function arrive(v) { feed.push(v); if (wake) { var w = wake; wake = null; w(); } }");
+            turn(&mut rt, "async function* stream() { while (true) { while (feed.length == 0) await new Promise(r => { wake = r; }); var v = feed.shift(); if (v === 'end') return; yield v; } }");
+            turn(&mut rt, "var got = []; (async () => { for await (const v of stream()) got.push(v); got.push('closed'); })();");
+            turn(&mut rt, "arrive('a');");
+            assert_eq!(turn(&mut rt, "got.join()").as_deref(), Some("'a'"));
+        }
+        let (mut rt, _) = Runtime::open(&d.0).unwrap();
+        turn(&mut rt, "arrive('b');");
+        turn(&mut rt, "arrive('end');");
+        assert_eq!(turn(&mut rt, "got.join()").as_deref(), Some("'a,b,closed'"));
+    });
+}

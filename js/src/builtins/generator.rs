@@ -16,18 +16,56 @@ pub const NATIVES: &[NativeDef] = &[
     def("AsyncFunction", async_function, 1),
     def("%AsyncFunctionAwaitFulfilled%", await_fulfilled, 1),
     def("%AsyncFunctionAwaitRejected%", await_rejected, 1),
+    def("%AsyncGeneratorPrototype%.next", agen_next, 1),
+    def("%AsyncGeneratorPrototype%.return", agen_return, 1),
+    def("%AsyncGeneratorPrototype%.throw", agen_throw, 1),
+    def("%AsyncGeneratorReturnFulfilled%", agen_return_fulfilled, 1),
+    def("%AsyncGeneratorReturnRejected%", agen_return_rejected, 1),
+    def("AsyncGeneratorFunction", async_generator_function, 1),
+    def("%AsyncIteratorPrototype%[Symbol.asyncIterator]", async_iter_self, 0),
 ];
+
+fn agen_next(vm: &mut Vm, a: &Args) -> JsResult<Value> {
+    let (t, v) = (a.this(vm), arg0(vm, a));
+    vm.async_generator_enqueue(t, resume::NEXT, v)
+}
+fn agen_return(vm: &mut Vm, a: &Args) -> JsResult<Value> {
+    let (t, v) = (a.this(vm), arg0(vm, a));
+    vm.async_generator_enqueue(t, resume::RETURN, v)
+}
+fn agen_throw(vm: &mut Vm, a: &Args) -> JsResult<Value> {
+    let (t, v) = (a.this(vm), arg0(vm, a));
+    vm.async_generator_enqueue(t, resume::THROW, v)
+}
+fn agen_return_fulfilled(vm: &mut Vm, a: &Args) -> JsResult<Value> {
+    let g = super::promise::data(vm, a, 0);
+    let v = arg0(vm, a);
+    vm.async_generator_return_settled(g, true, v)?;
+    Ok(Value::UNDEFINED)
+}
+fn agen_return_rejected(vm: &mut Vm, a: &Args) -> JsResult<Value> {
+    let g = super::promise::data(vm, a, 0);
+    let v = arg0(vm, a);
+    vm.async_generator_return_settled(g, false, v)?;
+    Ok(Value::UNDEFINED)
+}
+fn async_generator_function(vm: &mut Vm, a: &Args) -> JsResult<Value> {
+    super::object::create_dynamic_function(vm, a, true, true, I::AsyncGeneratorFunctionProto)
+}
+fn async_iter_self(vm: &mut Vm, a: &Args) -> JsResult<Value> {
+    Ok(a.this(vm))
+}
 
 fn await_fulfilled(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     let state = super::promise::data(vm, a, 0);
     let v = arg0(vm, a);
-    vm.async_step(state, resume::NEXT, v)?;
+    vm.resume_after_await(state, resume::NEXT, v)?;
     Ok(Value::UNDEFINED)
 }
 fn await_rejected(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     let state = super::promise::data(vm, a, 0);
     let v = arg0(vm, a);
-    vm.async_step(state, resume::THROW, v)?;
+    vm.resume_after_await(state, resume::THROW, v)?;
     Ok(Value::UNDEFINED)
 }
 
@@ -41,7 +79,7 @@ fn arg0(vm: &Vm, a: &Args) -> Value {
 
 fn this_generator(vm: &mut Vm, a: &Args, what: &str) -> JsResult<Value> {
     let t = a.this(vm);
-    if t.is_obj() && vm.class_of(t) == class::GENERATOR && !vm.slot(t, crate::interp::generator::G_PROMISE).is_obj() {
+    if t.is_obj() && vm.class_of(t) == class::GENERATOR && vm.slot(t, crate::interp::generator::G_KIND).payload() == crate::interp::generator::gkind::GENERATOR {
         Ok(t)
     } else {
         Err(vm.throw_type(&format!("{what} called on incompatible receiver")))
@@ -112,5 +150,25 @@ pub fn init(vm: &mut Vm) -> JsResult<()> {
     vm.def_value(afp, "[Symbol.toStringTag]", tag, attr::C)?;
     let af = hidden_ctor(vm, "AsyncFunction", afp)?;
     vm.set_intrinsic(I::AsyncFunction, af);
+    // %AsyncIteratorPrototype%, %AsyncGeneratorPrototype%, %AsyncGeneratorFunction.prototype%
+    let op = vm.i(I::ObjectProto);
+    let aip = vm.new_plain(op)?;
+    vm.set_intrinsic(I::AsyncIteratorProto, aip);
+    vm.def_method(aip, "%AsyncIteratorPrototype%[Symbol.asyncIterator]")?;
+    let agp = vm.new_plain(aip)?;
+    vm.set_intrinsic(I::AsyncGeneratorProto, agp);
+    vm.def_methods(agp, &["%AsyncGeneratorPrototype%.next", "%AsyncGeneratorPrototype%.return", "%AsyncGeneratorPrototype%.throw"])?;
+    let tag = vm.str_from("AsyncGenerator")?;
+    vm.def_value(agp, "[Symbol.toStringTag]", tag, attr::C)?;
+    let agfp = vm.new_plain(fp)?;
+    vm.set_intrinsic(I::AsyncGeneratorFunctionProto, agfp);
+    let pk = vm.key_atom(A::prototype);
+    vm.put(agfp, pk, agp, attr::C)?;
+    let ck = vm.key_atom(A::constructor);
+    vm.put(agp, ck, agfp, attr::C)?;
+    let tag = vm.str_from("AsyncGeneratorFunction")?;
+    vm.def_value(agfp, "[Symbol.toStringTag]", tag, attr::C)?;
+    let agf = hidden_ctor(vm, "AsyncGeneratorFunction", agfp)?;
+    vm.set_intrinsic(I::AsyncGeneratorFunction, agf);
     Ok(())
 }

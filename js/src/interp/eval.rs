@@ -179,6 +179,7 @@ impl Vm {
             StmtKind::For { init, test, update, body } => self.exec_for(cx, init, test, update, body, labels),
             StmtKind::ForIn { left, right, body } => self.exec_for_in(cx, left, right, body, labels),
             StmtKind::ForOf { left, right, body } => self.exec_for_of(cx, left, right, body, labels),
+            StmtKind::ForAwait { .. } => Err(self.throw_syntax("for await outside an async body")),
             StmtKind::Continue(l) => Ok(Completion::Continue(l.clone())),
             StmtKind::Break(l) => Ok(Completion::Break(l.clone())),
             StmtKind::Return(e) => {

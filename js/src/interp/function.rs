@@ -18,6 +18,7 @@ pub mod fk {
     pub const CLASS: u64 = 4;
     pub const DERIVED: u64 = 8;
     pub const METHOD: u64 = 16;
+    pub const ASYNC_GEN: u64 = 32;
 }
 
 pub const S_CODE: usize = 0;
@@ -41,6 +42,9 @@ impl Vm {
             kindbits |= fk::STRICT;
         }
         let ctor = matches!(f.kind, FunctionKind::Declaration | FunctionKind::Expression) && !f.is_generator && !f.is_async;
+        if f.is_async && f.is_generator {
+            kindbits |= fk::ASYNC_GEN;
+        }
         match f.kind {
             FunctionKind::Arrow => kindbits |= fk::ARROW,
             FunctionKind::Method | FunctionKind::Getter | FunctionKind::Setter => kindbits |= fk::METHOD,
@@ -87,10 +91,14 @@ impl Vm {
                 let pk = self.key_atom(A::prototype);
                 self.put(fo, pk, p, attr::W)?;
             } else if f.is_generator || f.is_async {
-                let fproto = self.i(if f.is_generator { I::GeneratorFunctionProto } else { I::AsyncFunctionProto });
+                let fproto = self.i(match (f.is_generator, f.is_async) {
+                    (true, false) => I::GeneratorFunctionProto,
+                    (true, true) => I::AsyncGeneratorFunctionProto,
+                    _ => I::AsyncFunctionProto,
+                });
                 self.set_proto_raw(fo, fproto);
                 if f.is_generator {
-                    let gp = self.i(I::GeneratorProto);
+                    let gp = self.i(if f.is_async { I::AsyncGeneratorProto } else { I::GeneratorProto });
                     let p = self.new_object_with(class::ORDINARY, gp, 0)?;
                     let pk = self.key_atom(A::prototype);
                     self.put(fo, pk, p, attr::W)?;
@@ -291,7 +299,7 @@ impl Vm {
         self.env = self.env_stack.pop().unwrap();
         let v = match r {
             // an async function rejects its promise when binding its parameters throws
-            Err(crate::vm::Throw::Exception) if func.is_async => self.rejected_promise()?,
+            Err(crate::vm::Throw::Exception) if func.is_async && !func.is_generator => self.rejected_promise()?,
             r => r?,
         };
         Ok((v, env))

@@ -30,6 +30,8 @@ pub mod gstate {
     pub const SUSPENDED: u64 = 1;
     pub const RUNNING: u64 = 2;
     pub const DONE: u64 = 3;
+    /// An async generator waiting for the value of a `return()` request.
+    pub const AWAITING_RETURN: u64 = 4;
 }
 /// Generator object slots: state, closure, function environment, saved frames, and for
 /// async functions the result promise.
@@ -38,7 +40,18 @@ pub const G_FUNC: usize = 1;
 pub const G_ENV: usize = 2;
 pub const G_FRAMES: usize = 3;
 pub const G_PROMISE: usize = 4;
-pub const GEN_SLOTS: usize = 5;
+/// What the state object runs: a generator, an async function or an async generator (gkind).
+pub const G_KIND: usize = 5;
+/// Async generators: the queue of next/throw/return requests (a JS array of LISTs
+/// `[kind, value, promise]`).
+pub const G_QUEUE: usize = 6;
+pub const GEN_SLOTS: usize = 7;
+
+pub mod gkind {
+    pub const GENERATOR: u64 = 0;
+    pub const ASYNC: u64 = 1;
+    pub const ASYNC_GENERATOR: u64 = 2;
+}
 
 /// How a generator is resumed.
 pub mod resume {
@@ -84,12 +97,16 @@ mod nk {
     pub const PATARR: u64 = 34;
     pub const PATELEM: u64 = 35;
     pub const CLASS: u64 = 36;
+    pub const RETURN: u64 = 37;
+    pub const FORAWAIT: u64 = 38;
 }
 
 /// The body being run: its code and its suspension points.
 pub struct G<'a> {
     pub cx: &'a Ctx,
     pub sus: &'a [u32],
+    /// An async generator body: `yield` and `return` await their operands.
+    pub async_gen: bool,
 }
 
 impl G<'_> {
@@ -242,6 +259,24 @@ impl Vm {
                 Ok(Completion::Normal)
             }
             StmtKind::Block(b) => self.g_block(g, b),
+            StmtKind::Return(Some(e)) if g.async_gen => {
+                // `return x` in an async generator: x is awaited (phase 1)
+                let base = self.stack.len();
+                let (fr, _) = self.g_open(start, nk::RETURN, 1)?;
+                let r = (|| {
+                    if self.fphase(fr, 1) == 1 {
+                        let (kind, v) = self.g_sent.take().unwrap_or((resume::NEXT, Value::UNDEFINED));
+                        if kind == resume::THROW {
+                            return Err(self.throw_value(v));
+                        }
+                        self.ret = v;
+                        return Ok(Completion::Return);
+                    }
+                    let v = self.g_expr(g, e)?;
+                    self.g_suspend(fr, 1, v, true)
+                })();
+                self.g_close(fr, base, r)
+            }
             StmtKind::Return(e) => {
                 let v = match e {
                     Some(e) => self.g_expr(g, e)?,
@@ -325,6 +360,7 @@ impl Vm {
             }
             StmtKind::For { init, test, update, body } => self.g_for(g, start, init, test, update, body, labels),
             StmtKind::ForOf { left, right, body } => self.g_for_of(g, start, left, right, body, labels),
+            StmtKind::ForAwait { left, right, body } => self.g_for_await(g, start, left, right, body, labels),
             StmtKind::ForIn { left, right, body } => self.g_for_in(g, start, left, right, body, labels),
             StmtKind::Try { block, handler, finalizer } => self.g_try(g, start, block, handler, finalizer),
             StmtKind::Switch(d, cases) => self.g_switch(g, start, d, cases),
@@ -874,6 +910,198 @@ impl Vm {
         self.g_close(fr, base, r)
     }
 
+    /// `for await (left of right)`: every step awaits the iterator's result (an async
+    /// iterator) or the value (a sync one), and leaving the loop early awaits `return()`.
+    #[allow(clippy::too_many_arguments)]
+    fn g_for_await(&mut self, g: &G, start: u32, left: &ForHead, right: &Expr, body: &Stmt, labels: &[Atom]) -> JsResult<Completion> {
+        let base = self.stack.len();
+        let outer = self.env;
+        // slots: 1 phase (0 right side, 1 step, 6 awaiting the step, 2 head, 3 body, 7 awaiting
+        // return()), 2 iterator, 3 next, 4 environment, 5 the value, 6 sync iterator,
+        // 7-8 the completion that leaves the loop
+        let (fr, _) = self.g_open(start, nk::FORAWAIT, 8)?;
+        let r = (|| {
+            if self.fphase(fr, 1) == 0 {
+                let env = self.fget(fr, 4);
+                if !env.is_empty() {
+                    self.env = env;
+                } else if let Some(tdz) = self.for_head_tdz(g.cx, left)? {
+                    self.fset(fr, 4, tdz);
+                    self.env = tdz;
+                }
+                let o = self.g_expr(g, right)?;
+                self.env = outer;
+                self.stack.push(o);
+                let ak = self.i(I::SymAsyncIterator);
+                let m = self.get_method(o, PropKey::Key(ak))?;
+                let (iter, next, sync) = match m {
+                    Some(m) => {
+                        let it = self.call(m, o, &[])?;
+                        if !it.is_obj() {
+                            return Err(self.throw_type("Result of the Symbol.asyncIterator method is not an object"));
+                        }
+                        self.stack.push(it);
+                        let nk = self.key_atom(A::next);
+                        let next = self.get(it, nk, it)?;
+                        (it, next, false)
+                    }
+                    None => {
+                        let (it, next) = self.get_iterator(o)?;
+                        (it, next, true)
+                    }
+                };
+                self.fset(fr, 2, iter);
+                self.fset(fr, 3, next);
+                self.fset(fr, 6, Value::bool(sync));
+                self.fset(fr, 4, Value::EMPTY);
+                self.fset(fr, 1, Value::int(1));
+            }
+            let iter = self.fget(fr, 2);
+            let next = self.fget(fr, 3);
+            let sync = self.fget(fr, 6) == Value::TRUE;
+            loop {
+                let phase = self.fphase(fr, 1);
+                if phase == 7 {
+                    return self.g_await_close_done(fr);
+                }
+                if phase == 1 {
+                    if !self.is_callable(next) {
+                        return Err(self.throw_type("iterator.next is not a function"));
+                    }
+                    let r = self.call(next, iter, &[])?;
+                    if sync {
+                        if !r.is_obj() {
+                            return Err(self.throw_type("Iterator result is not an object"));
+                        }
+                        self.stack.push(r);
+                        let dk = self.key_atom(A::done);
+                        let d = self.get(r, dk, r)?;
+                        if self.to_boolean(d) {
+                            return Ok(Completion::Normal);
+                        }
+                        let vk = self.key_atom(A::value);
+                        let v = self.get(r, vk, r)?;
+                        return self.g_suspend(fr, 6, v, true);
+                    }
+                    return self.g_suspend(fr, 6, r, true);
+                }
+                if phase == 6 {
+                    let (kind, x) = self.g_sent.take().unwrap_or((resume::NEXT, Value::UNDEFINED));
+                    if kind == resume::THROW {
+                        if sync {
+                            // a sync iterator whose value rejects is closed
+                            self.stack.push(x);
+                            let _ = self.iterator_close(iter);
+                        }
+                        return Err(self.throw_value(x));
+                    }
+                    let v = if sync {
+                        x
+                    } else {
+                        if !x.is_obj() {
+                            return Err(self.throw_type("Iterator result is not an object"));
+                        }
+                        self.stack.push(x);
+                        let dk = self.key_atom(A::done);
+                        let d = self.get(x, dk, x)?;
+                        if self.to_boolean(d) {
+                            return Ok(Completion::Normal);
+                        }
+                        let vk = self.key_atom(A::value);
+                        self.get(x, vk, x)?
+                    };
+                    self.fset(fr, 5, v);
+                    self.fset(fr, 1, Value::int(2));
+                }
+                let phase = self.fphase(fr, 1);
+                let res = if phase == 3 {
+                    self.env = self.fget(fr, 4);
+                    self.g_loop_body(g, body, labels)
+                } else {
+                    let v = self.fget(fr, 5);
+                    (|| {
+                        self.g_head(g, fr, 4, left, v, outer)?;
+                        let env = self.env;
+                        self.fset(fr, 4, env);
+                        self.fset(fr, 1, Value::int(3));
+                        self.g_loop_body(g, body, labels)
+                    })()
+                };
+                self.env = outer;
+                let (k, v) = match res {
+                    Ok(None) => {
+                        self.fset(fr, 1, Value::int(1));
+                        self.fset(fr, 4, Value::EMPTY);
+                        self.fset(fr, 5, Value::EMPTY);
+                        self.safepoint()?;
+                        continue;
+                    }
+                    Err(Throw::Suspend) => return Err(Throw::Suspend),
+                    Err(t @ (Throw::Interrupted | Throw::Fatal(_) | Throw::ShortCircuit)) => return Err(t),
+                    Ok(Some(Completion::Normal)) => (ck::NORMAL, Value::UNDEFINED),
+                    Ok(Some(Completion::Return)) => (ck::RETURN, self.ret),
+                    Ok(Some(Completion::Break(l))) => (ck::BREAK, self.label_value(g, &l)?),
+                    Ok(Some(Completion::Continue(l))) => (ck::CONTINUE, self.label_value(g, &l)?),
+                    Err(Throw::GenReturn) => (ck::GEN_RETURN, self.ret),
+                    Err(_) => (ck::THROW, self.exception),
+                };
+                // leaving early: AsyncIteratorClose
+                self.fset(fr, 7, Value::int(k));
+                self.fset(fr, 8, v);
+                let rk = self.key_atom(A::return_);
+                let m = match self.get_method(iter, rk) {
+                    Ok(m) => m,
+                    Err(t) if k != ck::THROW => return Err(t),
+                    Err(_) => None,
+                };
+                let Some(m) = m else { return self.g_pending(fr) };
+                match self.call(m, iter, &[]) {
+                    Ok(inner) => return self.g_suspend(fr, 7, inner, true),
+                    Err(t) if k != ck::THROW => return Err(t),
+                    Err(_) => return self.g_pending(fr),
+                }
+            }
+        })();
+        self.env = outer;
+        self.g_close(fr, base, r)
+    }
+
+    /// After the awaited `return()` of a for-await loop: the completion that left the loop.
+    fn g_await_close_done(&mut self, fr: Value) -> JsResult<Completion> {
+        let (kind, x) = self.g_sent.take().unwrap_or((resume::NEXT, Value::UNDEFINED));
+        if self.fget(fr, 7).payload() != ck::THROW {
+            if kind == resume::THROW {
+                return Err(self.throw_value(x));
+            }
+            if !x.is_obj() {
+                return Err(self.throw_type("iterator result is not an object"));
+            }
+        }
+        self.g_pending(fr)
+    }
+
+    /// The completion saved in slots 7-8 of a for-await frame.
+    fn g_pending(&mut self, fr: Value) -> JsResult<Completion> {
+        let v = self.fget(fr, 8);
+        match self.fget(fr, 7).payload() {
+            ck::NORMAL => Ok(Completion::Normal),
+            ck::RETURN => {
+                self.ret = v;
+                Ok(Completion::Return)
+            }
+            ck::BREAK => Ok(Completion::Break(self.label_atom(v))),
+            ck::CONTINUE => Ok(Completion::Continue(self.label_atom(v))),
+            ck::GEN_RETURN => {
+                self.ret = v;
+                Err(Throw::GenReturn)
+            }
+            _ => {
+                self.exception = v;
+                Err(Throw::Exception)
+            }
+        }
+    }
+
     fn g_try(&mut self, g: &G, start: u32, block: &[Stmt], handler: &Option<Box<Catch>>, finalizer: &Option<Vec<Stmt>>) -> JsResult<Completion> {
         let base = self.stack.len();
         let outer = self.env;
@@ -1072,6 +1300,7 @@ impl Vm {
             ExprKind::Paren(inner) => self.g_expr(g, inner),
             ExprKind::Yield { arg, delegate: false } => self.g_yield(g, start, arg.as_deref(), false),
             ExprKind::Await(arg) => self.g_yield(g, start, Some(arg), true),
+            ExprKind::Yield { arg: Some(arg), delegate: true } if g.async_gen => self.g_delegate_async(g, start, arg),
             ExprKind::Yield { arg: Some(arg), delegate: true } => self.g_delegate(g, start, arg),
             ExprKind::Seq(es) => {
                 let base = self.stack.len();
@@ -1320,32 +1549,203 @@ impl Vm {
         self.g_close(fr, base, r)
     }
 
-    /// `yield v` / `await v`: suspends, or on resumption delivers what was sent.
+    /// Suspends at phase `phase` of frame `fr`, yielding (or awaiting) `v`.
+    fn g_suspend<T>(&mut self, fr: Value, phase: u64, v: Value, is_await: bool) -> JsResult<T> {
+        self.g_yielded = v;
+        self.g_raw = false;
+        self.g_await = is_await;
+        self.fset(fr, 1, Value::int(phase));
+        Err(Throw::Suspend)
+    }
+
+    /// `yield v` / `await v`: suspends, or on resumption delivers what was sent. In an async
+    /// generator `yield` awaits its operand first (phase 1 -> 2), and a `return()` request
+    /// at the yield awaits its value (phase 3).
     fn g_yield(&mut self, g: &G, start: u32, arg: Option<&Expr>, is_await: bool) -> JsResult<Value> {
         let base = self.stack.len();
         let (fr, _) = self.g_open(start, if is_await { nk::AWAIT } else { nk::YIELD }, 1)?;
         let r = (|| {
-            if self.fphase(fr, 1) == 1 {
-                let (kind, v) = self.g_sent.take().unwrap_or((resume::NEXT, Value::UNDEFINED));
-                return match kind {
-                    resume::NEXT => Ok(v),
-                    resume::THROW => Err(self.throw_value(v)),
-                    _ => {
-                        self.ret = v;
-                        Err(Throw::GenReturn)
-                    }
+            let phase = self.fphase(fr, 1);
+            if phase == 0 {
+                let v = match arg {
+                    Some(a) => self.g_expr(g, a)?,
+                    None => Value::UNDEFINED,
                 };
+                return self.g_suspend(fr, 1, v, is_await || g.async_gen);
             }
-            let v = match arg {
-                Some(a) => self.g_expr(g, a)?,
-                None => Value::UNDEFINED,
-            };
-            self.g_yielded = v;
-            self.g_raw = false;
-            self.fset(fr, 1, Value::int(1));
-            Err(Throw::Suspend)
+            let (kind, v) = self.g_sent.take().unwrap_or((resume::NEXT, Value::UNDEFINED));
+            match (kind, phase) {
+                (resume::THROW, _) => Err(self.throw_value(v)),
+                // the operand of an async generator's yield has been awaited: yield it
+                (_, 1) if g.async_gen && !is_await => self.g_suspend(fr, 2, v, false),
+                (resume::RETURN, 2) => self.g_suspend(fr, 3, v, true),
+                (resume::RETURN, _) if !g.async_gen => {
+                    self.ret = v;
+                    Err(Throw::GenReturn)
+                }
+                (_, 3) => {
+                    self.ret = v;
+                    Err(Throw::GenReturn)
+                }
+                _ => Ok(v),
+            }
         })();
         self.g_close(fr, base, r)
+    }
+
+    /// `yield*` in an async generator: the inner iterator is async (or a sync one whose
+    /// values are awaited); its results are awaited, their values yielded.
+    fn g_delegate_async(&mut self, g: &G, start: u32, arg: &Expr) -> JsResult<Value> {
+        // phases: 0 operand, 1 awaiting an inner result, 2 awaiting a sync value, 3 yielded,
+        // 4 awaiting a return() value before forwarding it, 5 awaiting return() while closing
+        // for a throw without a throw method
+        const P_RESULT: u64 = 1;
+        const P_SYNC_VALUE: u64 = 2;
+        const P_YIELDED: u64 = 3;
+        const P_RETURN_VALUE: u64 = 4;
+        const P_CLOSING: u64 = 5;
+        let base = self.stack.len();
+        // slots: 1 phase, 2 iterator, 3 next, 4 sync, 5 the step is a return(), 6 sync done
+        let (fr, _) = self.g_open(start, nk::DELEGATE, 6)?;
+        let r = (|| {
+            let mut received = match self.fphase(fr, 1) {
+                0 => {
+                    let o = self.g_expr(g, arg)?;
+                    self.stack.push(o);
+                    let ak = self.i(I::SymAsyncIterator);
+                    let (iter, next, sync) = match self.get_method(o, PropKey::Key(ak))? {
+                        Some(m) => {
+                            let it = self.call(m, o, &[])?;
+                            if !it.is_obj() {
+                                return Err(self.throw_type("Result of the Symbol.asyncIterator method is not an object"));
+                            }
+                            self.stack.push(it);
+                            let nk = self.key_atom(A::next);
+                            let next = self.get(it, nk, it)?;
+                            (it, next, false)
+                        }
+                        None => {
+                            let (it, next) = self.get_iterator(o)?;
+                            (it, next, true)
+                        }
+                    };
+                    self.fset(fr, 2, iter);
+                    self.fset(fr, 3, next);
+                    self.fset(fr, 4, Value::bool(sync));
+                    None
+                }
+                _ => Some(self.g_sent.take().unwrap_or((resume::NEXT, Value::UNDEFINED))),
+            };
+            let iter = self.fget(fr, 2);
+            let next = self.fget(fr, 3);
+            let sync = self.fget(fr, 4) == Value::TRUE;
+            let phase = self.fphase(fr, 1);
+            // what to send to the inner iterator: (kind, value)
+            let send = match (phase, received.take()) {
+                (0, _) => (resume::NEXT, Value::UNDEFINED),
+                (P_YIELDED, Some((resume::RETURN, v))) => return self.g_suspend(fr, P_RETURN_VALUE, v, true),
+                (P_YIELDED, Some(s)) => s,
+                (P_RETURN_VALUE, Some((resume::THROW, v))) => return Err(self.throw_value(v)),
+                (P_RETURN_VALUE, Some((_, v))) => (resume::RETURN, v),
+                (P_CLOSING, Some((resume::THROW, v))) => return Err(self.throw_value(v)),
+                (P_CLOSING, Some((_, x))) => {
+                    if !x.is_obj() {
+                        return Err(self.throw_type("iterator result is not an object"));
+                    }
+                    return Err(self.throw_type("The iterator does not provide a 'throw' method"));
+                }
+                (P_SYNC_VALUE, Some((resume::THROW, v))) => {
+                    // a sync iterator whose (not final) value rejects is closed
+                    if self.fget(fr, 6) != Value::TRUE {
+                        self.stack.push(v);
+                        let _ = self.iterator_close(iter);
+                    }
+                    return Err(self.throw_value(v));
+                }
+                (P_RESULT, Some((resume::THROW, v))) => return Err(self.throw_value(v)),
+                (P_RESULT, Some((_, x))) => return self.g_delegate_result(fr, x, sync),
+                (P_SYNC_VALUE, Some((_, v))) => {
+                    let is_return = self.fget(fr, 5) == Value::TRUE;
+                    if self.fget(fr, 6) == Value::TRUE {
+                        if is_return {
+                            self.ret = v;
+                            return Err(Throw::GenReturn);
+                        }
+                        return Ok(v);
+                    }
+                    return self.g_suspend(fr, P_YIELDED, v, false);
+                }
+                _ => (resume::NEXT, Value::UNDEFINED),
+            };
+            let (kind, v) = send;
+            self.stack.push(v);
+            self.fset(fr, 5, Value::bool(kind == resume::RETURN));
+            let res = match kind {
+                resume::NEXT => {
+                    if !self.is_callable(next) {
+                        return Err(self.throw_type("iterator.next is not a function"));
+                    }
+                    self.call(next, iter, &[v])?
+                }
+                resume::THROW => {
+                    let tk = self.key_atom(A::throw_);
+                    match self.get_method(iter, tk)? {
+                        Some(m) => self.call(m, iter, &[v])?,
+                        None => {
+                            let rk = self.key_atom(A::return_);
+                            if let Some(m) = self.get_method(iter, rk)? {
+                                let inner = self.call(m, iter, &[])?;
+                                if !sync {
+                                    return self.g_suspend(fr, P_CLOSING, inner, true);
+                                }
+                            }
+                            return Err(self.throw_type("The iterator does not provide a 'throw' method"));
+                        }
+                    }
+                }
+                _ => {
+                    let rk = self.key_atom(A::return_);
+                    match self.get_method(iter, rk)? {
+                        Some(m) => self.call(m, iter, &[v])?,
+                        None => {
+                            self.ret = v;
+                            return Err(Throw::GenReturn);
+                        }
+                    }
+                }
+            };
+            if sync {
+                return self.g_delegate_result(fr, res, true);
+            }
+            self.g_suspend(fr, P_RESULT, res, true)
+        })();
+        self.g_close(fr, base, r)
+    }
+
+    /// An inner result of an async `yield*` (awaited, or a sync iterator's): its value is
+    /// returned when done, else yielded (a sync iterator's value is awaited first).
+    fn g_delegate_result(&mut self, fr: Value, x: Value, sync: bool) -> JsResult<Value> {
+        if !x.is_obj() {
+            return Err(self.throw_type("Iterator result is not an object"));
+        }
+        self.stack.push(x);
+        let dk = self.key_atom(A::done);
+        let d = self.get(x, dk, x)?;
+        let done = self.to_boolean(d);
+        let vk = self.key_atom(A::value);
+        let v = self.get(x, vk, x)?;
+        if sync {
+            self.fset(fr, 6, Value::bool(done));
+            return self.g_suspend(fr, 2, v, true);
+        }
+        if done {
+            if self.fget(fr, 5) == Value::TRUE {
+                self.ret = v;
+                return Err(Throw::GenReturn);
+            }
+            return Ok(v);
+        }
+        self.g_suspend(fr, 3, v, false)
     }
 
     /// `yield* iterable`: forwards next/throw/return to the inner iterator, yielding its
@@ -1411,6 +1811,7 @@ impl Vm {
             }
             self.g_yielded = res;
             self.g_raw = true;
+            self.g_await = false;
             Err(Throw::Suspend)
         })();
         self.g_close(fr, base, r)
@@ -1848,11 +2249,17 @@ impl Vm {
     pub(crate) fn make_generator(&mut self, f: Value, env: Value) -> JsResult<Value> {
         let pk = self.key_atom(A::prototype);
         let p = self.get(f, pk, f)?;
-        let proto = if p.is_obj() { p } else { self.i(I::GeneratorProto) };
+        let async_gen = self.slot(f, S_KIND).payload() & fk::ASYNC_GEN != 0;
+        let proto = if p.is_obj() {
+            p
+        } else {
+            self.i(if async_gen { I::AsyncGeneratorProto } else { I::GeneratorProto })
+        };
         let gen = self.new_object_with(class::GENERATOR, proto, GEN_SLOTS)?;
         self.set_slot(gen, G_STATE, Value::int(gstate::START));
         self.set_slot(gen, G_FUNC, f);
         self.set_slot(gen, G_ENV, env);
+        self.set_slot(gen, G_KIND, Value::int(gkind::GENERATOR));
         Ok(gen)
     }
 
@@ -1917,7 +2324,7 @@ impl Vm {
         self.env = env;
         self.depth += 1;
         self.frames.push((f, code, func.span.start));
-        let g = G { cx: &cx, sus: &func.suspends };
+        let g = G { cx: &cx, sus: &func.suspends, async_gen: func.is_async && func.is_generator };
         let r = if self.depth > self.max_depth {
             Err(self.throw_range("Maximum call stack size exceeded"))
         } else {
@@ -1971,6 +2378,15 @@ impl Vm {
         if !func.is_async {
             return Ok(state);
         }
+        if func.is_generator {
+            self.stack.push(state);
+            let q = self.new_array(&[]);
+            self.stack.pop();
+            self.set_slot(state, G_QUEUE, q?);
+            self.set_slot(state, G_KIND, Value::int(gkind::ASYNC_GENERATOR));
+            return Ok(state);
+        }
+        self.set_slot(state, G_KIND, Value::int(gkind::ASYNC));
         // an async function: its state object holds the result promise and runs at once
         self.stack.push(state);
         let r = (|| {
@@ -1996,32 +2412,11 @@ impl Vm {
     /// Runs an async function until its next `await` (then waits for the awaited promise
     /// through two native closures holding the state) or its end (then settles its promise).
     pub fn async_step(&mut self, state: Value, kind: u8, v: Value) -> JsResult<()> {
-        use crate::builtins::promise::{native_closure, perform_then, promise_resolve, reject_promise, resolve_promise};
+        use crate::builtins::promise::{reject_promise, resolve_promise};
         let p = self.slot(state, G_PROMISE);
         let (r, _) = self.run_suspendable(state, kind, v);
         match r {
-            Ok((true, awaited)) => {
-                let base = self.stack.len();
-                self.stack.push(awaited);
-                let r = (|| {
-                    let pr = match promise_resolve(self, awaited) {
-                        Ok(pr) => pr,
-                        Err(Throw::Exception) => {
-                            let e = self.exception;
-                            return self.async_step(state, resume::THROW, e);
-                        }
-                        Err(t) => return Err(t),
-                    };
-                    self.stack.push(pr);
-                    let on_ok = native_closure(self, "%AsyncFunctionAwaitFulfilled%", 1, &[state])?;
-                    self.stack.push(on_ok);
-                    let on_err = native_closure(self, "%AsyncFunctionAwaitRejected%", 1, &[state])?;
-                    self.stack.push(on_err);
-                    perform_then(self, pr, on_ok, on_err)
-                })();
-                self.stack.truncate(base);
-                r
-            }
+            Ok((true, awaited)) => self.await_value(state, awaited),
             Ok((false, rv)) => resolve_promise(self, p, rv),
             Err(Throw::Exception) => {
                 let e = std::mem::replace(&mut self.exception, Value::UNDEFINED);
@@ -2031,3 +2426,188 @@ impl Vm {
         }
     }
 }
+
+// ----- async generators --------------------------------------------------------------------
+
+impl Vm {
+    /// `next` / `throw` / `return` of an async generator: queues the request and returns its
+    /// promise (rejected at once when `gen` is not an async generator).
+    pub fn async_generator_enqueue(&mut self, gen: Value, kind: u8, v: Value) -> JsResult<Value> {
+        use crate::builtins::promise::{new_promise, reject_promise};
+        let p = new_promise(self)?;
+        self.stack.push(p);
+        let r = (|| {
+            if !(gen.is_obj() && self.class_of(gen) == class::GENERATOR && self.slot(gen, G_KIND).payload() == gkind::ASYNC_GENERATOR) {
+                let e = self.make_type_error("AsyncGenerator method called on incompatible receiver")?;
+                return reject_promise(self, p, e);
+            }
+            let q = self.slot(gen, G_QUEUE);
+            let req = self.new_list(&[Value::int(kind as u64), v, p])?;
+            let n = self.array_len(q);
+            self.create_data_property(q, PropKey::Index(n), req)?;
+            let st = self.slot(gen, G_STATE).payload();
+            if st != gstate::RUNNING && st != gstate::AWAITING_RETURN {
+                self.ag_resume_next(gen)?;
+            }
+            Ok(())
+        })();
+        self.stack.pop();
+        r.map(|_| p)
+    }
+
+    /// A TypeError object (not thrown).
+    fn make_type_error(&mut self, msg: &str) -> JsResult<Value> {
+        let _ = self.throw_type(msg);
+        Ok(std::mem::replace(&mut self.exception, Value::UNDEFINED))
+    }
+
+    fn ag_front(&mut self, gen: Value) -> JsResult<Option<Value>> {
+        let q = self.slot(gen, G_QUEUE);
+        if self.array_len(q) == 0 {
+            return Ok(None);
+        }
+        Ok(Some(self.get(q, PropKey::Index(0), q)?))
+    }
+
+    /// Settles the oldest request: fulfilled with an iterator result, or rejected.
+    fn ag_settle(&mut self, gen: Value, ok: bool, v: Value, done: bool) -> JsResult<()> {
+        use crate::builtins::promise::{reject_promise, resolve_promise};
+        let q = self.slot(gen, G_QUEUE);
+        let Some(req) = self.ag_front(gen)? else { return Ok(()) };
+        // shift the queue
+        let n = self.array_len(q);
+        let mut rest = Vec::with_capacity(n as usize);
+        for i in 1..n {
+            rest.push(self.get(q, PropKey::Index(i), q)?);
+        }
+        let nq = self.new_array(&rest)?;
+        self.set_slot(gen, G_QUEUE, nq);
+        let p = self.list_get(req, 2);
+        self.stack.push(p);
+        let r = if ok {
+            let res = crate::builtins::array::iter_result(self, v, done)?;
+            resolve_promise(self, p, res)
+        } else {
+            reject_promise(self, p, v)
+        };
+        self.stack.pop();
+        r
+    }
+
+    /// AsyncGeneratorResumeNext: serves queued requests while the generator is not running.
+    fn ag_resume_next(&mut self, gen: Value) -> JsResult<()> {
+        use crate::builtins::promise::{native_closure, perform_then, promise_resolve};
+        loop {
+            let st = self.slot(gen, G_STATE).payload();
+            if st == gstate::RUNNING || st == gstate::AWAITING_RETURN {
+                return Ok(());
+            }
+            let Some(req) = self.ag_front(gen)? else { return Ok(()) };
+            let kind = self.list_get(req, 0).payload() as u8;
+            let v = self.list_get(req, 1);
+            if kind != resume::NEXT {
+                if st == gstate::START {
+                    self.set_slot(gen, G_STATE, Value::int(gstate::DONE));
+                }
+                if self.slot(gen, G_STATE).payload() == gstate::DONE {
+                    if kind == resume::RETURN {
+                        self.set_slot(gen, G_STATE, Value::int(gstate::AWAITING_RETURN));
+                        let pr = match promise_resolve(self, v) {
+                            Ok(pr) => pr,
+                            Err(Throw::Exception) => {
+                                let e = std::mem::replace(&mut self.exception, Value::UNDEFINED);
+                                self.set_slot(gen, G_STATE, Value::int(gstate::DONE));
+                                self.ag_settle(gen, false, e, true)?;
+                                continue;
+                            }
+                            Err(t) => return Err(t),
+                        };
+                        let base = self.stack.len();
+                        self.stack.push(pr);
+                        let r = (|| {
+                            let on_ok = native_closure(self, "%AsyncGeneratorReturnFulfilled%", 1, &[gen])?;
+                            self.stack.push(on_ok);
+                            let on_err = native_closure(self, "%AsyncGeneratorReturnRejected%", 1, &[gen])?;
+                            self.stack.push(on_err);
+                            perform_then(self, pr, on_ok, on_err)
+                        })();
+                        self.stack.truncate(base);
+                        return r;
+                    }
+                    self.ag_settle(gen, false, v, true)?;
+                    continue;
+                }
+            } else if st == gstate::DONE {
+                self.ag_settle(gen, true, Value::UNDEFINED, true)?;
+                continue;
+            }
+            return self.ag_run(gen, kind, v);
+        }
+    }
+
+    /// The settlement of an awaited `return()` value of a completed async generator.
+    pub fn async_generator_return_settled(&mut self, gen: Value, ok: bool, v: Value) -> JsResult<()> {
+        self.set_slot(gen, G_STATE, Value::int(gstate::DONE));
+        self.ag_settle(gen, ok, v, true)?;
+        self.ag_resume_next(gen)
+    }
+
+    /// Runs an async generator's body until it awaits (it stays running), yields (the oldest
+    /// request is fulfilled) or completes (fulfilled with done, or rejected).
+    pub fn ag_run(&mut self, gen: Value, kind: u8, v: Value) -> JsResult<()> {
+        self.stack.push(gen);
+        let (r, _) = self.run_suspendable(gen, kind, v);
+        let is_await = self.g_await;
+        let r = match r {
+            Ok((true, y)) if is_await => {
+                self.set_slot(gen, G_STATE, Value::int(gstate::RUNNING));
+                self.await_value(gen, y)
+            }
+            Ok((true, y)) => self.ag_settle(gen, true, y, false).and_then(|_| self.ag_resume_next(gen)),
+            Ok((false, rv)) => self.ag_settle(gen, true, rv, true).and_then(|_| self.ag_resume_next(gen)),
+            Err(Throw::Exception) => {
+                let e = std::mem::replace(&mut self.exception, Value::UNDEFINED);
+                self.ag_settle(gen, false, e, true).and_then(|_| self.ag_resume_next(gen))
+            }
+            Err(t) => Err(t),
+        };
+        self.stack.pop();
+        r
+    }
+
+    /// Await inside an async function or async generator `state`: resumes it from a job when
+    /// the value (as a promise) settles.
+    fn await_value(&mut self, state: Value, awaited: Value) -> JsResult<()> {
+        use crate::builtins::promise::{native_closure, perform_then, promise_resolve};
+        let base = self.stack.len();
+        self.stack.push(awaited);
+        let r = (|| {
+            let pr = match promise_resolve(self, awaited) {
+                Ok(pr) => pr,
+                Err(Throw::Exception) => {
+                    let e = std::mem::replace(&mut self.exception, Value::UNDEFINED);
+                    return self.resume_after_await(state, resume::THROW, e);
+                }
+                Err(t) => return Err(t),
+            };
+            self.stack.push(pr);
+            let on_ok = native_closure(self, "%AsyncFunctionAwaitFulfilled%", 1, &[state])?;
+            self.stack.push(on_ok);
+            let on_err = native_closure(self, "%AsyncFunctionAwaitRejected%", 1, &[state])?;
+            self.stack.push(on_err);
+            perform_then(self, pr, on_ok, on_err)
+        })();
+        self.stack.truncate(base);
+        r
+    }
+
+    /// Continues an async function or async generator after an await settled.
+    pub fn resume_after_await(&mut self, state: Value, kind: u8, v: Value) -> JsResult<()> {
+        if self.slot(state, G_KIND).payload() == gkind::ASYNC_GENERATOR {
+            self.ag_run(state, kind, v)
+        } else {
+            self.async_step(state, kind, v)
+        }
+    }
+}
+

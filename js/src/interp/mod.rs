@@ -216,7 +216,7 @@ impl Walker {
                 }
                 self.stmt(body);
             }
-            StmtKind::ForIn { left, right, body } | StmtKind::ForOf { left, right, body } => {
+            StmtKind::ForIn { left, right, body } | StmtKind::ForOf { left, right, body } | StmtKind::ForAwait { left, right, body } => {
                 match left {
                     ForHead::Var(v) => self.vardecl(v),
                     ForHead::Pattern(p) => self.pat(p),

@@ -272,9 +272,6 @@ impl<'a> Parser<'a> {
     /// Parses `(params) { body }` and builds the function. `start` is where the
     /// function's source text begins.
     pub(crate) fn parse_function_rest(&mut self, start: u32, name: Option<(Atom, u32)>, flags: FnFlags) -> PResult<Rc<Function>> {
-        if flags.generator && flags.is_async {
-            return Err(self.err(start, "async generators are not supported yet"));
-        }
         self.enter()?;
         let new_ctx = self.new_ctx(flags);
         let outer = std::mem::replace(&mut self.ctx, new_ctx);

@@ -571,6 +571,10 @@ impl<'a> Parser<'a> {
                             Some(Box::new(self.parse_expression()?))
                         };
                         self.semicolon()?;
+                        if arg.is_some() && self.ctx.generator && self.ctx.is_async {
+                            // `return x` in an async generator awaits x
+                            self.ctx.suspends.push(start);
+                        }
                         StmtKind::Return(arg)
                     }
                     Kw::With => {
@@ -716,16 +720,31 @@ impl<'a> Parser<'a> {
         Ok(StmtKind::If(Box::new(test), Box::new(cons), alt))
     }
 
-    fn parse_for(&mut self, _start: u32) -> PResult<StmtKind> {
+    fn parse_for(&mut self, start: u32) -> PResult<StmtKind> {
         self.next()?;
+        let mut is_await = false;
         if self.is_name("await") {
-            return Err(self.err(self.tok.start, "for await is only valid in async functions"));
+            if !self.ctx.is_async || self.ctx.in_params {
+                return Err(self.err(self.tok.start, "for await is only valid in async functions"));
+            }
+            is_await = true;
+            self.next()?;
         }
         self.expect(T::LParen)?;
         self.push_scope(false);
         let r = self.parse_for_rest();
         self.pop_scope();
-        r
+        if !is_await {
+            return r;
+        }
+        match r? {
+            StmtKind::ForOf { left, right, body } => {
+                // every step of the loop awaits
+                self.ctx.suspends.push(start);
+                Ok(StmtKind::ForAwait { left, right, body })
+            }
+            _ => Err(self.err(start, "for await requires an of-loop")),
+        }
     }
 
     fn parse_for_rest(&mut self) -> PResult<StmtKind> {

@@ -119,6 +119,7 @@ intrinsics! {
     SymIterator, SymAsyncIterator, SymHasInstance, SymToPrimitive, SymToStringTag, SymSpecies,
     SymIsConcatSpreadable, SymUnscopables, SymMatch, SymMatchAll, SymReplace, SymSearch, SymSplit,
     RegExp, RegExpProtoExec, GeneratorFunctionProto, GeneratorFunction, AsyncFunctionProto, AsyncFunction,
+    AsyncGeneratorFunctionProto, AsyncGeneratorFunction, AsyncGeneratorProto, AsyncIteratorProto,
     Promise, JobQueue,
 }
 
@@ -195,6 +196,8 @@ pub struct Vm {
     pub g_sent: Option<(u8, Value)>,
     /// The yielded value is an iterator result to pass on as it is (`yield*`).
     pub g_raw: bool,
+    /// The suspension is an `await` (not a `yield`).
+    pub g_await: bool,
     /// Promises rejected in the running turn that no handler has taken yet (roots; reported
     /// by the runtime when the turn's jobs are done).
     pub unhandled_rejections: Vec<Value>,
@@ -264,6 +267,7 @@ impl Vm {
             g_yielded: Value::UNDEFINED,
             g_sent: None,
             g_raw: false,
+            g_await: false,
             unhandled_rejections: Vec::new(),
             ic_epoch: next_epoch(),
         };
