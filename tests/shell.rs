@@ -315,3 +315,34 @@ fn built_in_state_survives_sigkill() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn typed_arrays_and_bigints_survive_sigkill() {
+    let dir = tempdir("binary");
+    let setup = [
+        "var buf = new ArrayBuffer(16); var f64 = new Float64Array(buf); f64[0] = Math.PI; f64[1] = -0.5;",
+        "var bytes = new Uint8Array(buf, 8, 8); var view = new DataView(buf); view.setUint16(0, 0xBEEF, true);",
+        "var big = 2n ** 100n + 7n; var bigs = new BigInt64Array([-(2n ** 63n), 42n]);",
+        "var wallet = { total: 10n ** 30n }; wallet.total -= 1n;",
+        "'ready'",
+    ];
+    setup_then_sigkill(&dir, &setup);
+
+    let checks = [
+        // the bytes written through one view read back through the others
+        ("[f64.length, f64[1], bytes[7], view.getUint16(0, true).toString(16), bytes.buffer === buf].join(' ')", "'2 -0.5 191 beef true'"),
+        ("f64[0] === Math.PI", "false"), // the DataView write changed f64[0]'s low bytes
+        ("big % 1000n", "383n"),
+        ("typeof big + ' ' + (big > 2 ** 100) + ' ' + String(big * big).length", "'bigint true 61'"),
+        ("bigs[0] + ' ' + bigs[1] + ' ' + (bigs[0] - 1n)", "'-9223372036854775808 42 -9223372036854775809'"),
+        ("wallet.total.toString().length + ' ' + wallet.total % 10n", "'30 9'"),
+        ("f64.map(x => x * 2)[1]", "-1"),
+    ];
+    let input: String = checks.iter().map(|(c, _)| format!("{c}\n")).collect();
+    let (got, _, _) = piped(&dir, &["s"], &input);
+    assert_eq!(got[0], "Restored session");
+    for (i, (c, want)) in checks.iter().enumerate() {
+        assert_eq!(got.get(i + 1).map(String::as_str), Some(*want), "{c}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

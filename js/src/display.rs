@@ -92,6 +92,9 @@ fn fmt(vm: &mut Vm, v: Value, depth: usize, seen: &mut Vec<Value>, nested: bool)
     if v.is_sym() {
         return Ok(vm.key_display(PropKey::Key(v)));
     }
+    if v.is_bigint() {
+        return Ok(format!("{}n", vm.bigint_to_string(v, 10)));
+    }
     if !v.is_obj() {
         return Ok(format!("{v:?}"));
     }
@@ -133,11 +136,12 @@ fn fmt(vm: &mut Vm, v: Value, depth: usize, seen: &mut Vec<Value>, nested: bool)
             let m = if m.is_str() { vm.string_lossy(m) } else { String::new() };
             return Ok(if m.is_empty() { n } else { format!("{n}: {m}") });
         }
-        class::NUMBER | class::STRING | class::BOOLEAN => {
+        class::NUMBER | class::STRING | class::BOOLEAN | class::BIGINT => {
             let inner = vm.slot(v, 0);
             let t = match cls {
                 class::NUMBER => "Number",
                 class::STRING => "String",
+                class::BIGINT => "BigInt",
                 _ => "Boolean",
             };
             let s = fmt(vm, inner, depth, seen, true)?;
@@ -149,6 +153,24 @@ fn fmt(vm: &mut Vm, v: Value, depth: usize, seen: &mut Vec<Value>, nested: bool)
             return Ok(if t.is_finite() { crate::builtins::date_math::to_iso_string(t) } else { "Invalid Date".into() });
         }
         class::REGEXP => return Ok(crate::builtins::regexp::display(vm, v)),
+        class::TYPED_ARRAY => return Ok(crate::builtins::typedarray::display(vm, v)),
+        class::PROMISE => {
+            // node: Promise { <pending> }, Promise { 1 }, Promise { <rejected> 1 }
+            let inner = match crate::builtins::promise::promise_state(vm, v) {
+                None => "<pending>".to_string(),
+                Some((fulfilled, r)) => {
+                    seen.push(v);
+                    let s = fmt(vm, r, depth + 1, seen, true);
+                    seen.pop();
+                    if fulfilled {
+                        s?
+                    } else {
+                        format!("<rejected> {}", s?)
+                    }
+                }
+            };
+            return Ok(format!("Promise {{ {inner} }}"));
+        }
         class::SYMBOL => {
             let inner = vm.slot(v, 0);
             let s = fmt(vm, inner, depth, seen, true)?;

@@ -8,6 +8,7 @@ pub mod ast;
 pub mod builtins;
 pub mod display;
 pub mod error;
+pub mod host;
 pub mod interp;
 pub mod lexer;
 pub mod parser;
@@ -20,6 +21,7 @@ pub mod vm;
 pub use error::SyntaxError;
 pub use parser::{ParseOptions, Parser};
 pub use api::*;
+pub use host::{Delivery, OutQueue};
 pub use runtime::{InterruptHandle, Runtime, Uncaught};
 pub use vm::Value;
 

@@ -43,7 +43,7 @@ impl InterruptHandle {
 }
 
 pub struct Runtime {
-    vm: Vm,
+    pub(crate) vm: Vm,
     /// A throwaway state directory, removed on drop.
     scratch: Option<PathBuf>,
     /// Whether an unhandled promise rejection fails its turn.
@@ -134,6 +134,10 @@ impl Runtime {
         self.vm.env_stack.clear();
         self.vm.frames.clear();
         self.vm.depth = 0;
+        if r.is_err() {
+            // the turn failed: its jobs go with it (a persistent turn is rolled back anyway)
+            self.vm.clear_jobs();
+        }
         let r = r.map_err(|t| self.uncaught(t));
         let rejected = std::mem::take(&mut self.vm.unhandled_rejections);
         match (r, rejected.first()) {
@@ -217,6 +221,11 @@ impl Runtime {
                 Err(e)
             }
         }
+    }
+
+    /// Whether turns are committed (false for an ephemeral runtime).
+    pub fn is_persistent(&self) -> bool {
+        self.scratch.is_none()
     }
 
     /// Output of `print`/`console.log` held back until the turn committed.

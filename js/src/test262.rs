@@ -69,7 +69,31 @@ pub fn ensure_unpacked() -> Result<PathBuf, String> {
 /// Feature tags the project adds to the shared `in-scope-features.txt` as the engine gains
 /// them (issues 14 and 15). `test262 --base-scope` runs without them, so the rate of the
 /// original scope stays comparable across sessions.
-pub const ADDED_FEATURES: &[&str] = &["generators", "async-functions", "async-iteration", "Promise", "Promise.prototype.finally", "Promise.allSettled", "Promise.any", "AggregateError"];
+pub const ADDED_FEATURES: &[&str] = &[
+    "generators",
+    "async-functions",
+    "async-iteration",
+    "BigInt",
+    "TypedArray",
+    "ArrayBuffer",
+    "DataView",
+    "DataView.prototype.getFloat32",
+    "DataView.prototype.getFloat64",
+    "DataView.prototype.getInt16",
+    "DataView.prototype.getInt32",
+    "DataView.prototype.getInt8",
+    "DataView.prototype.getUint16",
+    "DataView.prototype.getUint32",
+    "DataView.prototype.setUint8",
+    "TypedArray.prototype.at",
+    "align-detached-buffer-semantics-with-web-reality",
+    "stable-typedarray-sort",
+    "Promise",
+    "Promise.prototype.finally",
+    "Promise.allSettled",
+    "Promise.any",
+    "AggregateError",
+];
 
 /// The feature tags listed as in scope by `in-scope-features.txt` alone.
 pub fn base_features() -> Vec<String> {
@@ -177,7 +201,30 @@ pub fn parse_meta(src: &str) -> Meta {
             _ => {}
         }
     }
+    if m.flags.iter().any(|f| f == "async") {
+        add_implied_async_features(&mut m, &src[a + b..]);
+    }
     m
+}
+
+/// Some `async` tests use async functions or async iteration without listing their feature
+/// tags (generated tests of eval code, optional chaining, ...). They are given the tags their
+/// body's syntax implies, so they stay out of scope until those features are.
+fn add_implied_async_features(m: &mut Meta, body: &str) {
+    let words: Vec<&str> = body.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$')).filter(|w| !w.is_empty()).collect();
+    let mut implied = Vec::new();
+    if words.contains(&"async") {
+        implied.push("async-functions");
+    }
+    let squeezed: String = body.chars().filter(|c| !c.is_whitespace()).collect();
+    if squeezed.contains("asyncfunction*") || squeezed.contains("async*") || squeezed.contains("forawait") {
+        implied.push("async-iteration");
+    }
+    for f in implied {
+        if !m.features.iter().any(|x| x == f) {
+            m.features.push(f.to_string());
+        }
+    }
 }
 
 /// One in-scope test file.
@@ -918,6 +965,8 @@ mod tests {
             ("test/built-ins/Qux/done.js", meta("flags: [async]\n") + "/*PRINT:Test262:AsyncTestComplete*/\n"),
             ("test/built-ins/Qux/fails.js", meta("flags: [async]\n") + "/*PRINT:Test262:AsyncTestFailure:Test262Error: no*/\n"),
             ("test/built-ins/Qux/silent.js", meta("flags: [async]\n") + "var a;\n"),
+            // untagged async syntax: implies a feature tag (out of scope here)
+            ("test/built-ins/Qux/untagged.js", meta("flags: [async]\n") + "async function f() {}\n"),
             ("test/built-ins/Barn/loop.js", meta("flags: [noStrict]\n") + "/*LOOP*/\n"),
         ];
         for (rel, text) in files {
@@ -952,6 +1001,8 @@ mod tests {
         assert!(names.iter().all(|n| n.starts_with("test/language/") || n.starts_with("test/built-ins/")));
         let with_feat = in_scope_tests_with(&t.0, &["no-such-feature-xyz".to_string()]);
         assert_eq!(with_feat.len(), 19);
+        let with_async = in_scope_tests_with(&t.0, &["async-functions".to_string()]);
+        assert_eq!(with_async.len(), 19);
         let jobs: usize = tests.iter().map(|t| t.variant_modes().len()).sum();
         assert_eq!(jobs, 32);
         for t in &tests {
@@ -1075,6 +1126,22 @@ mod tests {
         assert_eq!((r.passed(), r.total()), (2, 2));
         let r = run_suite_in(&t.0.join("nowhere"), &make_fake, &o);
         assert_eq!(r.total(), 0);
+    }
+
+    #[test]
+    fn async_syntax_implies_its_feature_tags() {
+        let m = parse_meta(&(meta("flags: [async]\nfeatures: [Promise]\n") + "async function* g() {}\n"));
+        assert_eq!(m.features, vec!["Promise", "async-functions", "async-iteration"]);
+        let m = parse_meta(&(meta("flags: [async]\n") + "var notasync = 1; x.then($DONE, $DONE);\n"));
+        assert!(m.features.is_empty());
+        // only async tests: others are tagged by their authors
+        let m = parse_meta(&(meta("") + "async function f() {}\n"));
+        assert!(m.features.is_empty());
+        let printed = |l: &str| vec![l.to_string()];
+        let am = Meta { flags: vec!["async".into()], ..Default::default() };
+        assert_eq!(judge_async(&am, &Ok(()), &printed("Test262:AsyncTestComplete")), None);
+        assert_eq!(judge_async(&am, &Ok(()), &printed("Test262:AsyncTestFailure:x")).as_deref(), Some("Test262:AsyncTestFailure:x"));
+        assert!(judge_async(&am, &Err(("TypeError".into(), "m".into())), &printed("Test262:AsyncTestComplete")).is_some());
     }
 
     #[test]

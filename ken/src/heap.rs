@@ -16,7 +16,7 @@ use bytemuck::Pod;
 use hashbrown::{HashMap, HashSet};
 use std::fs::{self, File};
 use std::io::{Read, Write};
-use std::os::unix::fs::FileExt;
+use std::os::unix::fs::{DirBuilderExt, FileExt, OpenOptionsExt};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -130,7 +130,12 @@ impl Heap {
     pub fn open(dir: impl AsRef<Path>, mut opts: Options) -> Result<(Heap, Opened)> {
         let dir = dir.as_ref();
         let path = dir.join(HEAP_FILE);
-        fs::create_dir_all(dir).map_err(|e| Error::io(dir, "creating the state directory", e))?;
+        // private to its owner: the heap holds everything the program ever stored
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| Error::io(dir, "creating the state directory", e))?;
         let lock = take_lock(dir)?;
         let created = !path.exists();
         if created {
@@ -688,6 +693,7 @@ fn take_lock(dir: &Path) -> Result<File> {
         .write(true)
         .create(true)
         .truncate(false)
+        .mode(0o600)
         .open(&path)
         .map_err(|e| Error::io(&path, "opening the lock file", e))?;
     if !sys::try_lock_exclusive(&f).map_err(|e| Error::io(&path, "locking", e))? {
@@ -720,7 +726,13 @@ fn create_heap_file(dir: &Path, path: &Path) -> Result<()> {
         record_first: 0,
         inline_record: Vec::new(),
     };
-    let mut f = File::create(&tmp).map_err(|e| io("creating the heap file", e))?;
+    let mut f = File::options()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&tmp)
+        .map_err(|e| io("creating the heap file", e))?;
     // The root of sequence 1 goes in its own slot (1 mod 2), so the first commit (sequence 2)
     // writes the other one and a crash during it leaves this root intact.
     f.write_all(&Header { version: format::FORMAT_VERSION, page_size: PAGE as u32, heap_id }.encode())

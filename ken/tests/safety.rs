@@ -348,3 +348,23 @@ fn each_commit_leaves_the_previous_root_intact() {
         h.commit().unwrap();
     }
 }
+
+/// The state directory is private to its owner (0700) and so are its files (0600), whatever
+/// the umask allows: the heap holds everything the program ever stored.
+#[test]
+fn state_directory_and_files_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = TempDir::new("modes");
+    let state = d.path().join("nested").join("state");
+    let (mut h, _) = Heap::open(&state, Options::default()).unwrap();
+    h.alloc(64).unwrap();
+    h.commit().unwrap();
+    let mode = |p: &std::path::Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&state), 0o700, "state directory");
+    assert_eq!(mode(&d.path().join("nested")), 0o700, "created parent directory");
+    let files: Vec<_> = fs::read_dir(&state).unwrap().map(|e| e.unwrap().path()).collect();
+    assert!(files.iter().any(|p| p.ends_with(ken::HEAP_FILE)), "{files:?}");
+    for f in &files {
+        assert_eq!(mode(f), 0o600, "{}", f.display());
+    }
+}

@@ -36,15 +36,19 @@ impl Engine for RuntimeEngine {
 }
 
 fn make_engine() -> (RuntimeEngine, Box<dyn Fn() + Send + Sync>) {
-    let rt = match js::Runtime::ephemeral() {
+    let mut rt = match js::Runtime::ephemeral() {
         Ok(rt) => rt,
         Err(_) => panic!("js::Runtime::ephemeral failed"),
     };
-    let mut rt = rt;
+
     // output is captured (async tests are judged by what they print), and a test may leave
     // a rejected promise unhandled on purpose
     rt.vm().output = js::vm::Output::Buffered(Vec::new());
     rt.set_report_unhandled_rejections(false);
+    // the host-defined `$262.detachArrayBuffer`
+    if js::builtins::arraybuffer::install_test262_host(rt.vm()).is_err() {
+        panic!("installing the test262 host hooks failed");
+    }
     let stop = rt.interrupt_handle();
     (RuntimeEngine { rt }, Box::new(move || stop.interrupt()))
 }

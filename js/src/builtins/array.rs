@@ -192,7 +192,7 @@ fn has_i(vm: &mut Vm, o: Value, k: f64) -> JsResult<bool> {
 /// of an index that `o` lacks is a plain definition on `o`).
 fn chain_clean(vm: &Vm, mut p: Value) -> bool {
     while p.is_obj() {
-        if vm.flags(p) & flag::INDEX_PROPS != 0 || vm.word(p.off(), ELEMS).is_cell() || vm.class_of(p) == class::STRING {
+        if vm.flags(p) & flag::INDEX_PROPS != 0 || vm.word(p.off(), ELEMS).is_cell() || matches!(vm.class_of(p), class::STRING | class::TYPED_ARRAY) {
             return false;
         }
         p = vm.proto_of(p);
@@ -1537,9 +1537,9 @@ fn with(vm: &mut Vm, a: &Args) -> JsResult<Value> {
 
 /// Iterator kinds in slot 2 of an array iterator (tagged so other iterators are told apart).
 const ITER_TAG: u64 = 0x4152_0000;
-const KIND_VALUES: u64 = 0;
-const KIND_KEYS: u64 = 1;
-const KIND_ENTRIES: u64 = 2;
+pub const KIND_VALUES: u64 = 0;
+pub const KIND_KEYS: u64 = 1;
+pub const KIND_ENTRIES: u64 = 2;
 
 pub fn new_array_iterator(vm: &mut Vm, target: Value, kind: u64) -> JsResult<Value> {
     let p = vm.i(I::ArrayIteratorProto);
@@ -1602,7 +1602,11 @@ pub fn array_iter_step(vm: &mut Vm, it: Value) -> JsResult<Option<Option<Value>>
         return Ok(Some(None));
     }
     let i = vm.slot(it, 1).as_num();
-    let len = vm.length_of(target)?;
+    let len = if vm.class_of(target) == class::TYPED_ARRAY {
+        super::typedarray::validate(vm, target)? as f64
+    } else {
+        vm.length_of(target)?
+    };
     if i >= len {
         vm.set_slot(it, 0, Value::UNDEFINED);
         return Ok(Some(None));

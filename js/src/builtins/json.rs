@@ -212,7 +212,7 @@ enum Open {
 
 /// Parses the whole text into a value. Containers under construction keep their members on
 /// `vm.stack` and are built when they close.
-fn parse_text(vm: &mut Vm, s: &[u16]) -> JsResult<Value> {
+pub(crate) fn parse_text(vm: &mut Vm, s: &[u16]) -> JsResult<Value> {
     let base = vm.stack.len();
     let r = parse_inner(vm, s);
     vm.stack.truncate(base);
@@ -509,7 +509,7 @@ fn quote(out: &mut Vec<u16>, s: &[u16]) {
     out.push(0x22);
 }
 
-fn write_key(vm: &Vm, out: &mut Vec<u16>, k: PropKey) {
+pub(crate) fn write_key(vm: &Vm, out: &mut Vec<u16>, k: PropKey) {
     match k {
         PropKey::Index(i) => {
             out.push(0x22);
@@ -520,7 +520,7 @@ fn write_key(vm: &Vm, out: &mut Vec<u16>, k: PropKey) {
     }
 }
 
-fn write_prim(vm: &Vm, out: &mut Vec<u16>, v: Value) {
+pub(crate) fn write_prim(vm: &Vm, out: &mut Vec<u16>, v: Value) {
     if v.is_null() {
         push_str(out, "null");
     } else if v == Value::TRUE {

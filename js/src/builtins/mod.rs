@@ -6,12 +6,15 @@
 //! of calling the wrong function.
 
 pub mod array;
+pub mod arraybuffer;
+pub mod bigint;
 pub mod collections;
 pub mod date;
 pub mod date_math;
 pub mod error;
 pub mod generator;
 pub mod global;
+pub mod host;
 pub mod json;
 pub mod math;
 pub mod number;
@@ -22,6 +25,7 @@ pub mod reflect;
 pub mod regexp;
 pub mod string;
 pub mod symbol;
+pub mod typedarray;
 pub mod uri;
 
 use crate::interp::access::NativeFn;
@@ -50,7 +54,7 @@ struct Table {
 fn table() -> &'static Table {
     static T: OnceLock<Table> = OnceLock::new();
     T.get_or_init(|| {
-        let lists: [&'static [NativeDef]; 17] = [
+        let lists: [&'static [NativeDef]; 21] = [
             object::NATIVES,
             global::NATIVES,
             error::NATIVES,
@@ -67,6 +71,10 @@ fn table() -> &'static Table {
             reflect::NATIVES,
             uri::NATIVES,
             generator::NATIVES,
+            host::NATIVES,
+            arraybuffer::NATIVES,
+            typedarray::NATIVES,
+            bigint::NATIVES,
             promise::NATIVES,
         ];
         let mut defs = Vec::new();
@@ -255,6 +263,10 @@ pub fn init_realm(vm: &mut Vm) -> JsResult<()> {
     reflect::init(vm)?;
     uri::init(vm)?;
     generator::init(vm)?;
+    host::init(vm)?;
+    arraybuffer::init(vm)?;
+    typedarray::init(vm)?;
+    bigint::init(vm)?;
     promise::init(vm)?;
     Ok(())
 }

@@ -60,7 +60,17 @@ pub fn init(vm: &mut Vm) -> JsResult<()> {
 }
 
 fn number_ctor(vm: &mut Vm, a: &Args) -> JsResult<Value> {
-    let n = if a.argc == 0 { 0.0 } else { vm.to_number(a.get(vm, 0))? };
+    // ToNumeric, then a BigInt becomes its nearest Number
+    let n = if a.argc == 0 {
+        0.0
+    } else {
+        let v = vm.to_numeric(a.get(vm, 0))?;
+        if v.is_bigint() {
+            vm.bigint_to_f64(v)
+        } else {
+            v.as_num()
+        }
+    };
     if !a.is_construct() {
         return Ok(Value::num(n));
     }

@@ -310,10 +310,10 @@ fn new_capability(vm: &mut Vm, c: Value) -> JsResult<Value> {
         let executor = native_closure(vm, "%GetCapabilitiesExecutor%", 2, &[cap])?;
         let p = vm.construct(c, &[executor], c)?;
         if !vm.is_callable(vm.list_get(cap, 1)) {
-            return Err(vm.throw_type("Promise resolve function is not callable"));
+            return Err(vm.throw_type("Promise resolve or reject function is not callable"));
         }
         if !vm.is_callable(vm.list_get(cap, 2)) {
-            return Err(vm.throw_type("Promise reject function is not callable"));
+            return Err(vm.throw_type("Promise resolve or reject function is not callable"));
         }
         vm.list_set(cap, 0, p);
         Ok(cap)
@@ -377,7 +377,7 @@ fn perform_then_cap(vm: &mut Vm, p: Value, on_fulfilled: Value, on_rejected: Val
         }
         st => {
             if st == REJECTED && vm.slot(p, S_HANDLED) != Value::TRUE {
-                if let Some(i) = vm.unhandled_rejections.iter().position(|&x| x == p) {
+                if let Some(i) = vm.unhandled_rejections.iter().rposition(|&x| x == p) {
                     vm.unhandled_rejections.remove(i);
                 }
             }
@@ -863,6 +863,13 @@ impl Vm {
     /// True when the job queue holds a job.
     pub fn has_jobs(&self) -> bool {
         self.list_get(self.i(I::JobQueue), 0).is_cell()
+    }
+
+    /// Drops every queued job (a failed turn's jobs do not run).
+    pub fn clear_jobs(&mut self) {
+        let q = self.i(I::JobQueue);
+        self.list_set(q, 0, Value::UNDEFINED);
+        self.list_set(q, 1, Value::UNDEFINED);
     }
 
     fn dequeue_job(&mut self) -> Option<Value> {

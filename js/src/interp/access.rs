@@ -58,6 +58,9 @@ impl Vm {
                 }
                 return Ok(p.value);
             }
+            if self.class_of(cur) == class::TYPED_ARRAY && crate::builtins::typedarray::is_numeric_key(self, k) {
+                return Ok(Value::UNDEFINED);
+            }
             cur = self.proto_of(cur);
             if !cur.is_obj() {
                 return Ok(Value::UNDEFINED);
@@ -90,6 +93,8 @@ impl Vm {
             I::BooleanProto
         } else if v.is_sym() {
             I::SymbolProto
+        } else if v.is_bigint() {
+            I::BigIntProto
         } else {
             let what = if v.is_null() { "null" } else { "undefined" };
             let kn = self.key_display(k);
@@ -124,6 +129,11 @@ impl Vm {
     pub fn set(&mut self, o: Value, k: PropKey, v: Value, receiver: Value) -> JsResult<bool> {
         let mut cur = o;
         let own = loop {
+            if self.class_of(cur) == class::TYPED_ARRAY {
+                if let Some(r) = crate::builtins::typedarray::set_hook(self, cur, k, v, receiver)? {
+                    return Ok(r);
+                }
+            }
             if let Some(p) = self.get_own(cur, k) {
                 break Some(p);
             }
@@ -193,6 +203,9 @@ impl Vm {
         loop {
             if self.get_own(cur, k).is_some() {
                 return Ok(true);
+            }
+            if self.class_of(cur) == class::TYPED_ARRAY && crate::builtins::typedarray::is_numeric_key(self, k) {
+                return Ok(false);
             }
             cur = self.proto_of(cur);
             if !cur.is_obj() {

@@ -1022,7 +1022,7 @@ impl Vm {
             ExprKind::Template(t) => self.eval_template(cx, t),
             ExprKind::TaggedTemplate(tag, t) => self.eval_tagged(cx, tag, t),
             ExprKind::Regex { pattern, flags } => crate::builtins::regexp_create_literal(self, pattern, flags),
-            ExprKind::BigInt(_) => Err(self.throw_syntax("BigInt is not supported yet")),
+            ExprKind::BigInt(text) => self.bigint_literal(text),
             ExprKind::Array(items) => self.eval_array(cx, items),
             ExprKind::Object(props) => self.eval_object(cx, props),
             ExprKind::Function(f) | ExprKind::Arrow(f) => self.make_function(cx, f, None, Value::UNDEFINED),
@@ -1035,9 +1035,16 @@ impl Vm {
                 let res = (|| {
                     let old = self.lref_get(r)?;
                     let n = self.to_numeric(old)?;
-                    let nv = if *op == UpdateOp::Inc { n + 1.0 } else { n - 1.0 };
-                    self.lref_put(cx, r, Value::num(nv))?;
-                    Ok(Value::num(if *prefix { nv } else { n }))
+                    let delta = if *op == UpdateOp::Inc { 1 } else { -1 };
+                    let nv = if n.is_bigint() {
+                        self.stack.push(n);
+                        self.bigint_add_small(n, delta)?
+                    } else {
+                        Value::num(n.as_num() + delta as f64)
+                    };
+                    self.stack.push(nv);
+                    self.lref_put(cx, r, nv)?;
+                    Ok(if *prefix { nv } else { n })
                 })();
                 self.stack.truncate(base);
                 res
@@ -1209,8 +1216,7 @@ impl Vm {
         self.binary_slow(op, l, r)
     }
 
-    pub(crate) fn binary_slow(&mut self, op: BinOp, l: Value, r: Value) -> JsResult<Value> {
-        use super::ops::{to_int32, to_uint32};
+    fn binary_slow(&mut self, op: BinOp, l: Value, r: Value) -> JsResult<Value> {
         Ok(match op {
             BinOp::Add => return self.add(l, r),
             BinOp::StrictEq => Value::bool(self.strict_eq(l, r)),
@@ -1230,22 +1236,14 @@ impl Vm {
             }
             BinOp::InstanceOf => Value::bool(self.instance_of(l, r)?),
             _ => {
-                let x = self.to_numeric(l)?;
-                let y = self.to_numeric(r)?;
-                Value::num(match op {
-                    BinOp::Sub => x - y,
-                    BinOp::Mul => x * y,
-                    BinOp::Div => x / y,
-                    BinOp::Mod => js_rem(x, y),
-                    BinOp::Exp => js_pow(x, y),
-                    BinOp::BitAnd => (to_int32(x) & to_int32(y)) as f64,
-                    BinOp::BitOr => (to_int32(x) | to_int32(y)) as f64,
-                    BinOp::BitXor => (to_int32(x) ^ to_int32(y)) as f64,
-                    BinOp::Shl => to_int32(x).wrapping_shl(to_uint32(y) & 31) as f64,
-                    BinOp::Shr => (to_int32(x) >> (to_uint32(y) & 31)) as f64,
-                    BinOp::UShr => (to_uint32(x) >> (to_uint32(y) & 31)) as f64,
-                    _ => unreachable!(),
-                })
+                self.stack.push(r);
+                let x = self.to_numeric(l);
+                self.stack.pop();
+                let x = x?;
+                self.stack.push(x);
+                let y = self.to_numeric(r);
+                self.stack.pop();
+                return self.numeric_binary(op, x, y?);
             }
         })
     }
@@ -1276,7 +1274,11 @@ impl Vm {
             }
             UnaryOp::Neg => {
                 let v = self.eval_expr(cx, a)?;
-                Ok(Value::num(-self.to_numeric(v)?))
+                let n = self.to_numeric(v)?;
+                if n.is_bigint() {
+                    return self.bigint_neg(n);
+                }
+                Ok(Value::num(-n.as_num()))
             }
             UnaryOp::Plus => {
                 let v = self.eval_expr(cx, a)?;
@@ -1284,7 +1286,11 @@ impl Vm {
             }
             UnaryOp::BitNot => {
                 let v = self.eval_expr(cx, a)?;
-                Ok(Value::num(!self.to_int32(v)? as f64))
+                let n = self.to_numeric(v)?;
+                if n.is_bigint() {
+                    return self.bigint_not(n);
+                }
+                Ok(Value::num(!super::ops::to_int32(n.as_num()) as f64))
             }
         }
     }
@@ -1910,6 +1916,26 @@ pub(crate) fn callee_text(cx: &Ctx, e: &Expr) -> String {
     } else {
         t.to_string()
     }
+}
+
+/// An arithmetic operator on two Numbers.
+pub fn number_binary(op: BinOp, x: f64, y: f64) -> Value {
+    use super::ops::{to_int32, to_uint32};
+    Value::num(match op {
+        BinOp::Add => x + y,
+        BinOp::Sub => x - y,
+        BinOp::Mul => x * y,
+        BinOp::Div => x / y,
+        BinOp::Mod => js_rem(x, y),
+        BinOp::Exp => js_pow(x, y),
+        BinOp::BitAnd => (to_int32(x) & to_int32(y)) as f64,
+        BinOp::BitOr => (to_int32(x) | to_int32(y)) as f64,
+        BinOp::BitXor => (to_int32(x) ^ to_int32(y)) as f64,
+        BinOp::Shl => to_int32(x).wrapping_shl(to_uint32(y) & 31) as f64,
+        BinOp::Shr => (to_int32(x) >> (to_uint32(y) & 31)) as f64,
+        BinOp::UShr => (to_uint32(x) >> (to_uint32(y) & 31)) as f64,
+        _ => unreachable!("not an arithmetic operator"),
+    })
 }
 
 pub fn js_rem(x: f64, y: f64) -> f64 {

@@ -1510,9 +1510,16 @@ impl Vm {
                     self.push_lref(lr);
                     let old = self.lref_get(lr)?;
                     let n = self.to_numeric(old)?;
-                    let nv = if *op == UpdateOp::Inc { n + 1.0 } else { n - 1.0 };
-                    self.lref_put(g.cx, lr, Value::num(nv))?;
-                    Ok(Value::num(if *prefix { nv } else { n }))
+                    let delta = if *op == UpdateOp::Inc { 1 } else { -1 };
+                    let nv = if n.is_bigint() {
+                        self.stack.push(n);
+                        self.bigint_add_small(n, delta)?
+                    } else {
+                        Value::num(n.as_num() + delta as f64)
+                    };
+                    self.stack.push(nv);
+                    self.lref_put(g.cx, lr, nv)?;
+                    Ok(if *prefix { nv } else { n })
                 })();
                 self.g_close(fr, base, r)
             }
@@ -2008,9 +2015,21 @@ impl Vm {
             UnaryOp::TypeOf => Ok(self.a(self.type_of(v))),
             UnaryOp::Void => Ok(Value::UNDEFINED),
             UnaryOp::Not => Ok(Value::bool(!self.to_boolean(v))),
-            UnaryOp::Neg => Ok(Value::num(-self.to_numeric(v)?)),
+            UnaryOp::Neg => {
+                let n = self.to_numeric(v)?;
+                if n.is_bigint() {
+                    return self.bigint_neg(n);
+                }
+                Ok(Value::num(-n.as_num()))
+            }
             UnaryOp::Plus => Ok(Value::num(self.to_number(v)?)),
-            UnaryOp::BitNot => Ok(Value::num(!self.to_int32(v)? as f64)),
+            UnaryOp::BitNot => {
+                let n = self.to_numeric(v)?;
+                if n.is_bigint() {
+                    return self.bigint_not(n);
+                }
+                Ok(Value::num(!super::ops::to_int32(n.as_num()) as f64))
+            }
             UnaryOp::Delete => unreachable!(),
         }
     }

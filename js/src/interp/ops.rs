@@ -92,6 +92,8 @@ impl Vm {
             }
         } else if v.is_sym() {
             A::symbol
+        } else if v.is_bigint() {
+            A::bigint
         } else if v.is_bool() {
             A::boolean
         } else if v.is_null() {
@@ -115,6 +117,9 @@ impl Vm {
         if v == Value::FALSE || v.is_nullish() {
             return false;
         }
+        if v.is_bigint() {
+            return !self.bigint_is_zero(v);
+        }
         true
     }
 
@@ -137,6 +142,9 @@ impl Vm {
         if v.is_sym() {
             return Err(self.throw_type("Cannot convert a Symbol value to a number"));
         }
+        if v.is_bigint() {
+            return Err(self.throw_type("Cannot convert a BigInt value to a number"));
+        }
         if v.is_obj() {
             let p = self.to_primitive(v, Hint::Number)?;
             return self.to_number(p);
@@ -144,8 +152,16 @@ impl Vm {
         Err(self.throw_type("Cannot convert value to a number"))
     }
 
-    pub fn to_numeric(&mut self, v: Value) -> JsResult<f64> {
-        self.to_number(v)
+    /// ToNumeric: a Number value or a BigInt value.
+    pub fn to_numeric(&mut self, v: Value) -> JsResult<Value> {
+        if v.is_num() || v.is_bigint() {
+            return Ok(v);
+        }
+        let p = self.to_primitive(v, Hint::Number)?;
+        if p.is_bigint() {
+            return Ok(p);
+        }
+        Ok(Value::num(self.to_number(p)?))
     }
 
     pub fn to_int32(&mut self, v: Value) -> JsResult<i32> {
@@ -170,6 +186,9 @@ impl Vm {
         }
         if v.is_num() {
             return self.number_to_string_value(v.as_num());
+        }
+        if v.is_bigint() {
+            return self.bigint_to_string_value(v, 10);
         }
         if v.is_sym() {
             return Err(self.throw_type("Cannot convert a Symbol value to a string"));
@@ -259,6 +278,8 @@ impl Vm {
             (class::NUMBER, I::NumberProto)
         } else if v.is_bool() {
             (class::BOOLEAN, I::BooleanProto)
+        } else if v.is_bigint() {
+            (class::BIGINT, I::BigIntProto)
         } else {
             (class::SYMBOL, I::SymbolProto)
         };
@@ -295,6 +316,9 @@ impl Vm {
         if a.is_str() && b.is_str() {
             return self.str_eq(a, b);
         }
+        if a.is_bigint() && b.is_bigint() {
+            return self.bigint_eq(a, b);
+        }
         a == b
     }
 
@@ -316,6 +340,11 @@ impl Vm {
         if a.is_nullish() || b.is_nullish() {
             return Ok(false);
         }
+        if a.is_bigint() || b.is_bigint() {
+            if let Some(r) = self.loose_eq_bigint(a, b) {
+                return Ok(r);
+            }
+        }
         if a.tag() == b.tag() && !a.is_num() {
             return Ok(a == b);
         }
@@ -335,14 +364,14 @@ impl Vm {
             let n = Value::num(self.to_number(b)?);
             return self.loose_eq(a, n);
         }
-        if (a.is_num() || a.is_str() || a.is_sym()) && b.is_obj() {
+        if (a.is_num() || a.is_str() || a.is_sym() || a.is_bigint()) && b.is_obj() {
             self.stack.push(a);
             let p = self.to_primitive(b, Hint::Default);
             self.stack.pop();
             let p = p?;
             return self.loose_eq(a, p);
         }
-        if a.is_obj() && (b.is_num() || b.is_str() || b.is_sym()) {
+        if a.is_obj() && (b.is_num() || b.is_str() || b.is_sym() || b.is_bigint()) {
             self.stack.push(b);
             let p = self.to_primitive(a, Hint::Default);
             self.stack.pop();
@@ -350,6 +379,25 @@ impl Vm {
             return self.loose_eq(p, b);
         }
         Ok(false)
+    }
+
+    /// IsLooselyEqual when one side is a BigInt and the other a primitive that is not a
+    /// boolean (None: go on with the general steps).
+    fn loose_eq_bigint(&self, a: Value, b: Value) -> Option<bool> {
+        let (x, y) = if a.is_bigint() { (a, b) } else { (b, a) };
+        if y.is_bigint() {
+            return Some(self.bigint_eq(x, y));
+        }
+        if y.is_num() {
+            return Some(self.bigint_cmp_number(x, y.as_num()) == Some(std::cmp::Ordering::Equal));
+        }
+        if y.is_str() {
+            return Some(self.bigint_cmp_string(x, y) == Some(std::cmp::Ordering::Equal));
+        }
+        if y.is_sym() {
+            return Some(false);
+        }
+        None
     }
 
     /// Abstract relational comparison `a < b`: Some(bool), or None for undefined (NaN).
@@ -376,12 +424,33 @@ impl Vm {
         if pa.is_str() && pb.is_str() {
             return Ok(Some(self.units(pa) < self.units(pb)));
         }
-        let x = self.to_number(pa)?;
-        let y = self.to_number(pb)?;
-        if x.is_nan() || y.is_nan() {
-            return Ok(None);
+        use std::cmp::Ordering;
+        if pa.is_bigint() && pb.is_str() {
+            return Ok(self.bigint_cmp_string(pa, pb).map(|o| o == Ordering::Less));
         }
-        Ok(Some(x < y))
+        if pa.is_str() && pb.is_bigint() {
+            return Ok(self.bigint_cmp_string(pb, pa).map(|o| o == Ordering::Greater));
+        }
+        self.stack.push(pb);
+        let nx = self.to_numeric(pa);
+        self.stack.pop();
+        let nx = nx?;
+        self.stack.push(nx);
+        let ny = self.to_numeric(pb);
+        self.stack.pop();
+        let ny = ny?;
+        match (nx.is_bigint(), ny.is_bigint()) {
+            (true, true) => Ok(Some(self.bigint_value(nx) < self.bigint_value(ny))),
+            (true, false) => Ok(self.bigint_cmp_number(nx, ny.as_num()).map(|o| o == Ordering::Less)),
+            (false, true) => Ok(self.bigint_cmp_number(ny, nx.as_num()).map(|o| o == Ordering::Greater)),
+            (false, false) => {
+                let (x, y) = (nx.as_num(), ny.as_num());
+                if x.is_nan() || y.is_nan() {
+                    return Ok(None);
+                }
+                Ok(Some(x < y))
+            }
+        }
     }
 
     /// The `+` operator.
@@ -414,13 +483,25 @@ impl Vm {
                 self.stack.pop();
                 return self.concat(sa, sb);
             }
-            let x = self.to_number(pa)?;
-            let y = self.to_number(pb)?;
-            Ok(Value::num(x + y))
+            let x = self.to_numeric(pa)?;
+            self.stack.push(x);
+            let y = self.to_numeric(pb);
+            self.stack.pop();
+            self.numeric_binary(crate::ast::BinOp::Add, x, y?)
         })();
         self.stack.pop();
         self.stack.pop();
         r
+    }
+
+    /// An arithmetic operator on two ToNumeric results: both BigInts, both Numbers, or a
+    /// TypeError for a mix.
+    pub fn numeric_binary(&mut self, op: crate::ast::BinOp, x: Value, y: Value) -> JsResult<Value> {
+        match (x.is_bigint(), y.is_bigint()) {
+            (true, true) => self.bigint_binary(op, x, y),
+            (false, false) => Ok(crate::interp::eval::number_binary(op, x.as_num(), y.as_num())),
+            _ => Err(self.throw_type("Cannot mix BigInt and other types, use explicit conversions")),
+        }
     }
 
     pub fn instance_of(&mut self, v: Value, target: Value) -> JsResult<bool> {

@@ -883,6 +883,14 @@ impl<'a> Parser<'a> {
                 }
                 PropKey::Num(self.lex.num)
             }
+            // a BigInt property name is its decimal digits
+            T::BigInt => match crate::vm::bigint::parse_literal(&self.lex.bigint) {
+                crate::vm::bigint::Parsed::Ok(n) => {
+                    let units: Vec<u16> = n.to_string().encode_utf16().collect();
+                    PropKey::Str(JsStr::from(&units[..]))
+                }
+                _ => return Err(self.err(t.start, "Maximum BigInt size exceeded")),
+            },
             T::LBracket => {
                 self.next()?;
                 let e = self.with_in(|p| p.parse_assignment())?;

@@ -37,11 +37,15 @@ pub mod kind {
     /// A pair whose key is not a pointer (bookkeeping words, hash index) is traced normally.
     /// Pairs with dead keys are cleared by the owner (`builtins::collections`) before the sweep.
     pub const EPHEMERON: u8 = 10;
+    /// A BigInt: magnitude as raw `u64` limbs, sign in the flags (see `vm::bigint`).
+    pub const BIGINT: u8 = 11;
+    /// The bytes of an ArrayBuffer (raw: `len` bytes after the header, padded to a word).
+    pub const BYTES: u8 = 12;
 }
 
 /// Kinds whose body is raw data, not values.
 fn is_raw(k: u8) -> bool {
-    k == kind::STRING || k == kind::CODE
+    k == kind::STRING || k == kind::CODE || k == kind::BIGINT || k == kind::BYTES
 }
 
 /// Byte size of a cell from its header word.
@@ -50,6 +54,7 @@ pub fn cell_size(header: u64) -> u64 {
     match k {
         kind::STRING => 16 + 2 * len,
         kind::CODE => 24 + len,
+        kind::BYTES => 8 + len.div_ceil(8) * 8,
         _ => 8 + 8 * len,
     }
 }

@@ -2,6 +2,7 @@
 //! volatile caches. Everything a program can reach is a cell in the heap; `Vm` holds only
 //! caches and the roots of the running turn (value stack, environment stack).
 
+pub mod bigint;
 pub mod cells;
 pub mod object;
 pub mod string;
@@ -46,7 +47,7 @@ impl From<ken::Error> for Throw {
 
 /// Bumped whenever the layout of any cell, the intrinsics list or the native table changes:
 /// a heap from another layout refuses to open.
-pub const LAYOUT_VERSION: u64 = 1;
+pub const LAYOUT_VERSION: u64 = 2;
 const REALM_MAGIC: u64 = 0x6B65_6E2D_6A73_726D; // "ken-jsrm"
 pub const REALM_ROOT: &str = "js.realm";
 
@@ -120,7 +121,13 @@ intrinsics! {
     SymIsConcatSpreadable, SymUnscopables, SymMatch, SymMatchAll, SymReplace, SymSearch, SymSplit,
     RegExp, RegExpProtoExec, GeneratorFunctionProto, GeneratorFunction, AsyncFunctionProto, AsyncFunction,
     AsyncGeneratorFunctionProto, AsyncGeneratorFunction, AsyncGeneratorProto, AsyncIteratorProto,
-    Promise, JobQueue,
+    Host, Promise, JobQueue,
+    ArrayBuffer, ArrayBufferProto, DataViewProto, TypedArray, TypedArrayProto,
+    // the typed array constructors and prototypes in `builtins::typedarray::Kind` order
+    Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
+    Float32Array, Float64Array, BigInt64Array, BigUint64Array, Int8ArrayProto, Uint8ArrayProto,
+    Uint8ClampedArrayProto, Int16ArrayProto, Uint16ArrayProto, Int32ArrayProto, Uint32ArrayProto,
+    Float32ArrayProto, Float64ArrayProto, BigInt64ArrayProto, BigUint64ArrayProto,
 }
 
 /// How `print` and `console.log` output leaves the process.

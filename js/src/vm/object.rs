@@ -40,6 +40,10 @@ pub mod class {
     /// Generator objects and the state of running async functions (see
     /// `interp::generator`).
     pub const GENERATOR: u16 = 40;
+    /// ArrayBuffer, typed arrays and DataView (see `builtins::arraybuffer`, `builtins::typedarray`).
+    pub const ARRAY_BUFFER: u16 = 21;
+    pub const TYPED_ARRAY: u16 = 22;
+    pub const DATA_VIEW: u16 = 23;
     /// A promise: state, result, reactions, handled (see `builtins/promise.rs`).
     pub const PROMISE: u16 = 24;
 }
@@ -465,6 +469,9 @@ impl Vm {
             if let Some(v) = self.elem_fast(o, i) {
                 return Some(Prop::data(v, attr::WEC));
             }
+            if self.class_of(o) == class::TYPED_ARRAY {
+                return crate::builtins::typedarray::get_own_index(self, o, i);
+            }
             if self.class_of(o) == class::STRING {
                 let s = self.slot(o, 0);
                 if (i as usize) < self.str_len(s) {
@@ -500,6 +507,11 @@ impl Vm {
     /// ValidateAndApplyPropertyDescriptor on `o`'s own property `k`. Ok(false) when refused.
     pub fn define_own(&mut self, o: Value, k: PropKey, d: PropDesc) -> JsResult<bool> {
         let cls = self.class_of(o);
+        if cls == class::TYPED_ARRAY {
+            if let Some(r) = crate::builtins::typedarray::define_own(self, o, k, &d)? {
+                return Ok(r);
+            }
+        }
         if cls == class::ARRAY {
             if k == self.key_atom(A::length) {
                 return self.array_set_length(o, d);
@@ -738,6 +750,11 @@ impl Vm {
 
     /// [[Delete]] of an own property: false when it is non-configurable.
     pub fn delete_own(&mut self, o: Value, k: PropKey) -> bool {
+        if self.class_of(o) == class::TYPED_ARRAY {
+            if let Some(r) = crate::builtins::typedarray::delete_own(self, o, k) {
+                return r;
+            }
+        }
         if let PropKey::Index(i) = k {
             if let Some((e, cap)) = self.elems(o) {
                 if (i as usize) < cap && self.word(e, 1 + i as usize) != Value::EMPTY {
@@ -768,6 +785,9 @@ impl Vm {
         if self.class_of(o) == class::STRING {
             let n = self.str_len(self.slot(o, 0));
             idx.extend(0..n as u32);
+        }
+        if self.class_of(o) == class::TYPED_ARRAY {
+            idx.extend(0..crate::builtins::typedarray::length(self, o));
         }
         if let Some((e, cap)) = self.elems(o) {
             for i in 0..cap {
@@ -830,7 +850,10 @@ impl Vm {
             if level == Integrity::Frozen && !p.is_accessor() {
                 d.writable = Some(false);
             }
-            self.define_own(o, k, d)?;
+            if !self.define_own(o, k, d)? {
+                let kn = self.key_display(k);
+                return Err(self.throw_type(&format!("Cannot redefine property: {kn}")));
+            }
         }
         Ok(())
     }
@@ -851,6 +874,9 @@ pub fn same_value(vm: &Vm, a: Value, b: Value) -> bool {
     }
     if a.is_str() && b.is_str() {
         return vm.str_eq(a, b);
+    }
+    if a.is_bigint() && b.is_bigint() {
+        return vm.bigint_eq(a, b);
     }
     a == b
 }

@@ -161,6 +161,7 @@ impl std::fmt::Debug for Value {
             TAG_SYM => write!(f, "sym@{}", self.off()),
             TAG_OBJ => write!(f, "obj@{}", self.off()),
             TAG_INT => write!(f, "int {}", self.payload()),
+            TAG_BIGINT => write!(f, "bigint@{}", self.off()),
             t => write!(f, "tag{t:x}:{}", self.payload()),
         }
     }

@@ -27,7 +27,8 @@
 //! value only while its key is otherwise live, and `clear_dead` drops entries whose key died.
 //!
 //! Keys are compared with SameValueZero: -0 is stored as +0, NaN is one bit pattern, strings
-//! compare by contents (their cached content hash is in the string cell), everything else by
+//! compare by contents (their cached content hash is in the string cell), BigInts by
+//! contents (hashed from their limbs), everything else by
 //! identity (cell offsets; the collector does not move cells, so hashes survive restarts).
 
 use crate::vm::cells::{header, kind};
@@ -77,6 +78,8 @@ fn hash(vm: &Vm, k: Value) -> u64 {
     if k.is_str() {
         // the content hash every string cell keeps after its header
         mix(vm.word(k.off(), 1).0)
+    } else if k.is_bigint() {
+        mix(vm.bigint_hash(k))
     } else {
         mix(k.0)
     }
@@ -85,7 +88,7 @@ fn hash(vm: &Vm, k: Value) -> u64 {
 /// SameValueZero of a stored key and a normalized key.
 #[inline]
 fn same(vm: &Vm, stored: Value, k: Value) -> bool {
-    stored == k || (stored.is_str() && k.is_str() && vm.str_eq(stored, k))
+    stored == k || (stored.is_str() && k.is_str() && vm.str_eq(stored, k)) || (stored.is_bigint() && k.is_bigint() && vm.bigint_eq(stored, k))
 }
 
 /// A table cell (as a `Value`): the handle the functions below take.
