@@ -71,18 +71,29 @@ pub fn reparse_class(text: &str, opts: &ParseOptions) -> Result<Box<Class>, Synt
 /// source `function anonymous(<params>\n) {\n<body>\n}`. Returns the source text
 /// (the function's `toString`) and the parsed function.
 pub fn parse_function_constructor(params: &str, body: &str) -> Result<(String, Rc<Function>), SyntaxError> {
+    parse_function_constructor_kind(params, body, false, false)
+}
+
+/// `new Function` / `GeneratorFunction` / `AsyncFunction`: as above, with the body parsed as a
+/// generator and/or async body.
+pub fn parse_function_constructor_kind(params: &str, body: &str, generator: bool, is_async: bool) -> Result<(String, Rc<Function>), SyntaxError> {
     let opts = ParseOptions::default();
     // the parameters must form a complete FormalParameters list
     {
         let wrapped = format!("({}\n)", params);
         let mut p = Parser::new(&wrapped, &opts);
+        p.ctx.generator = generator;
+        p.ctx.is_async = is_async;
+        p.ctx.in_params = true;
         p.check_formal_parameters_text()?;
     }
     {
         let mut p = Parser::new(body, &opts);
+        p.ctx.generator = generator;
+        p.ctx.is_async = is_async;
         p.check_function_body_text()?;
     }
-    let text = format!("function anonymous({}\n) {{\n{}\n}}", params, body);
+    let text = format!("{}function{} anonymous({}\n) {{\n{}\n}}", if is_async { "async " } else { "" }, if generator { "*" } else { "" }, params, body);
     let f = reparse_function(&text, FunctionTextKind::Function, &opts)?;
     Ok((text, f))
 }

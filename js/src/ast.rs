@@ -146,6 +146,8 @@ pub enum StmtKind {
     ForIn { left: ForHead, right: Box<Expr>, body: Box<Stmt> },
     /// `for (left of right)`.
     ForOf { left: ForHead, right: Box<Expr>, body: Box<Stmt> },
+    /// `for await (left of right)` (async bodies only).
+    ForAwait { left: ForHead, right: Box<Expr>, body: Box<Stmt> },
     While(Box<Expr>, Box<Stmt>),
     DoWhile(Box<Stmt>, Box<Expr>),
     Continue(Option<Atom>),
@@ -262,6 +264,10 @@ pub enum ExprKind {
     Seq(Vec<Expr>),
     /// `...e` (only inside array literals and argument lists).
     Spread(Box<Expr>),
+    /// `yield e` / `yield* e` (generator bodies only).
+    Yield { arg: Option<Box<Expr>>, delegate: bool },
+    /// `await e` (async function bodies only).
+    Await(Box<Expr>),
     NewTarget,
     /// The extent of an optional chain: when a `?.` inside short-circuits, the whole
     /// `OptionalChain` evaluates to `undefined`.
@@ -467,6 +473,13 @@ pub struct Function {
     pub has_home_object: bool,
     /// `super.x` / `super[x]` occurs in the body (or nested arrows).
     pub uses_super_property: bool,
+    /// `function*` / `*m()`.
+    pub is_generator: bool,
+    /// `async function` / `async m()` / `async () => {}`.
+    pub is_async: bool,
+    /// Span starts of the `yield` and `await` expressions of this body (not of nested
+    /// functions), ascending: a subtree contains one iff one of these lies in its span.
+    pub suspends: Vec<u32>,
     pub scope: ScopeInfo,
 }
 

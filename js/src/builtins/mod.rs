@@ -12,6 +12,7 @@ pub mod collections;
 pub mod date;
 pub mod date_math;
 pub mod error;
+pub mod generator;
 pub mod global;
 pub mod host;
 pub mod json;
@@ -55,7 +56,7 @@ struct Table {
 fn table() -> &'static Table {
     static T: OnceLock<Table> = OnceLock::new();
     T.get_or_init(|| {
-        let lists: [&'static [NativeDef]; 22] = [
+        let lists: [&'static [NativeDef]; 23] = [
             object::NATIVES,
             global::NATIVES,
             error::NATIVES,
@@ -71,6 +72,7 @@ fn table() -> &'static Table {
             regexp::NATIVES,
             reflect::NATIVES,
             uri::NATIVES,
+            generator::NATIVES,
             host::NATIVES,
             arraybuffer::NATIVES,
             typedarray::NATIVES,
@@ -264,6 +266,7 @@ pub fn init_realm(vm: &mut Vm) -> JsResult<()> {
     date::init(vm)?;
     reflect::init(vm)?;
     uri::init(vm)?;
+    generator::init(vm)?;
     host::init(vm)?;
     arraybuffer::init(vm)?;
     typedarray::init(vm)?;

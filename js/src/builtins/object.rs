@@ -648,12 +648,18 @@ fn lookup_setter(vm: &mut Vm, a: &Args) -> JsResult<Value> {
 // ----- Function -----------------------------------------------------------------------------
 
 fn function_ctor(vm: &mut Vm, a: &Args) -> JsResult<Value> {
+    create_dynamic_function(vm, a, false, false, I::FunctionProto)
+}
+
+/// CreateDynamicFunction: `Function`, `GeneratorFunction`, `AsyncFunction` (`fallback` is the
+/// prototype a subclass constructor without one gets).
+pub fn create_dynamic_function(vm: &mut Vm, a: &Args, generator: bool, is_async: bool, fallback: I) -> JsResult<Value> {
     let mut params = Vec::new();
     for i in 0..a.argc.saturating_sub(1) {
         params.push(vm.to_rust_string(arg(vm, a, i))?);
     }
     let body = if a.argc > 0 { vm.to_rust_string(arg(vm, a, a.argc - 1))? } else { String::new() };
-    let (text, _) = match crate::parse_function_constructor(&params.join(","), &body) {
+    let (text, _) = match crate::api::parse_function_constructor_kind(&params.join(","), &body, generator, is_async) {
         Ok(r) => r,
         Err(e) => return Err(vm.throw_syntax(&e.message)),
     };
@@ -668,7 +674,7 @@ fn function_ctor(vm: &mut Vm, a: &Args) -> JsResult<Value> {
     vm.env = saved;
     let f = r?;
     if a.is_construct() && a.new_target != a.callee(vm) {
-        let p = vm.proto_from_ctor(a.new_target, I::FunctionProto)?;
+        let p = vm.proto_from_ctor(a.new_target, fallback)?;
         vm.set_proto_raw(f, p);
     }
     Ok(f)

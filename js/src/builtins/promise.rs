@@ -184,7 +184,7 @@ pub fn resolve_promise(vm: &mut Vm, p: Value, resolution: Value) -> JsResult<()>
 }
 
 /// A built-in function object running native `name` with `data` in its class slots.
-fn native_closure(vm: &mut Vm, name: &str, len: u32, data: &[Value]) -> JsResult<Value> {
+pub(crate) fn native_closure(vm: &mut Vm, name: &str, len: u32, data: &[Value]) -> JsResult<Value> {
     let id = super::native_id(name);
     let fp = vm.i(I::FunctionProto);
     let f = vm.new_object_with(class::NATIVE, fp, DATA + data.len())?;
@@ -201,7 +201,7 @@ fn native_closure(vm: &mut Vm, name: &str, len: u32, data: &[Value]) -> JsResult
     Ok(f)
 }
 
-fn data(vm: &Vm, a: &Args, i: usize) -> Value {
+pub(crate) fn data(vm: &Vm, a: &Args, i: usize) -> Value {
     let f = a.callee(vm);
     vm.slot(f, DATA + i)
 }

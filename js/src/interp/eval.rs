@@ -27,7 +27,7 @@ pub enum Completion {
 
 /// A reference produced by evaluating an assignment target or a callee.
 #[derive(Clone, Copy)]
-enum LRef {
+pub(crate) enum LRef {
     Binding(Ref),
     Prop(Value, PropKey),
     /// `base[v]` with an object `v` whose ToPropertyKey (observable) waits until GetValue
@@ -90,7 +90,7 @@ impl Vm {
         r
     }
 
-    fn names_of(&mut self, cx: &Ctx, decls: &[(Atom, DeclKind)]) -> JsResult<Value> {
+    pub(crate) fn names_of(&mut self, cx: &Ctx, decls: &[(Atom, DeclKind)]) -> JsResult<Value> {
         let mut binds = Vec::with_capacity(decls.len());
         for (n, k) in decls {
             let a = self.atom_of(&cx.ci, n)?;
@@ -101,7 +101,7 @@ impl Vm {
 
     /// A declarative environment for `decls`; `key` names the scope (an AST node's address
     /// and a site tag) so that its names LIST is made once per code, not once per entry.
-    fn block_env(&mut self, cx: &Ctx, key: (usize, u8), decls: &[(Atom, DeclKind)]) -> JsResult<Value> {
+    pub(crate) fn block_env(&mut self, cx: &Ctx, key: (usize, u8), decls: &[(Atom, DeclKind)]) -> JsResult<Value> {
         let cached = cx.ci.scopes.borrow().get(&key).copied();
         let names = match cached {
             Some(n) => n,
@@ -132,7 +132,7 @@ impl Vm {
         self.new_env(envk::DECL, self.env, list, 0)
     }
 
-    fn exec_stmt(&mut self, cx: &Ctx, s: &Stmt, labels: &[Atom]) -> JsResult<Completion> {
+    pub(crate) fn exec_stmt(&mut self, cx: &Ctx, s: &Stmt, labels: &[Atom]) -> JsResult<Completion> {
         match &s.kind {
             StmtKind::Expr(e) => {
                 let v = self.eval_expr(cx, e)?;
@@ -208,6 +208,7 @@ impl Vm {
             StmtKind::For { init, test, update, body } => self.exec_for(cx, init, test, update, body, labels),
             StmtKind::ForIn { left, right, body } => self.exec_for_in(cx, left, right, body, labels),
             StmtKind::ForOf { left, right, body } => self.exec_for_of(cx, left, right, body, labels),
+            StmtKind::ForAwait { .. } => Err(self.throw_syntax("for await outside an async body")),
             StmtKind::Continue(l) => Ok(Completion::Continue(l.clone())),
             StmtKind::Break(l) => Ok(Completion::Break(l.clone())),
             StmtKind::Return(e) => {
@@ -247,7 +248,7 @@ impl Vm {
         }
     }
 
-    fn exec_var(&mut self, cx: &Ctx, d: &VarDecl) -> JsResult<()> {
+    pub(crate) fn exec_var(&mut self, cx: &Ctx, d: &VarDecl) -> JsResult<()> {
         for decl in &d.decls {
             match d.kind {
                 VarKind::Var => {
@@ -279,7 +280,7 @@ impl Vm {
         Ok(())
     }
 
-    fn push_ref(&mut self, r: Ref) {
+    pub(crate) fn push_ref(&mut self, r: Ref) {
         match r {
             Ref::Object { obj, key } => {
                 self.stack.push(obj);
@@ -299,12 +300,12 @@ impl Vm {
             }
         }
     }
-    fn pop_ref(&mut self, _r: Ref) {
+    pub(crate) fn pop_ref(&mut self, _r: Ref) {
         self.stack.pop();
         self.stack.pop();
     }
 
-    fn exec_for(&mut self, cx: &Ctx, init: &Option<ForInit>, test: &Option<Box<Expr>>, update: &Option<Box<Expr>>, body: &Stmt, labels: &[Atom]) -> JsResult<Completion> {
+    pub(crate) fn exec_for(&mut self, cx: &Ctx, init: &Option<ForInit>, test: &Option<Box<Expr>>, update: &Option<Box<Expr>>, body: &Stmt, labels: &[Atom]) -> JsResult<Completion> {
         let saved = self.env;
         let r = (|| {
             let mut per_iter = false;
@@ -359,7 +360,7 @@ impl Vm {
     }
 
     /// CreatePerIterationEnvironment: a copy of a loop's declarative environment.
-    fn copy_env(&mut self, env: Value) -> JsResult<Value> {
+    pub(crate) fn copy_env(&mut self, env: Value) -> JsResult<Value> {
         let parent = self.env_parent(env);
         let names = self.word(env.off(), 2);
         let n = self.env_kind(env);
@@ -373,7 +374,7 @@ impl Vm {
     }
 
     /// Binds the loop variable of a for-in/of head to `v` (in a fresh scope for let/const).
-    fn bind_for_head(&mut self, cx: &Ctx, left: &ForHead, v: Value, outer: Value) -> JsResult<()> {
+    pub(crate) fn bind_for_head(&mut self, cx: &Ctx, left: &ForHead, v: Value, outer: Value) -> JsResult<()> {
         match left {
             ForHead::Var(d) if d.kind != VarKind::Var => {
                 let mut names = Vec::new();
@@ -393,7 +394,7 @@ impl Vm {
         }
     }
 
-    fn for_head_tdz(&mut self, cx: &Ctx, left: &ForHead) -> JsResult<Option<Value>> {
+    pub(crate) fn for_head_tdz(&mut self, cx: &Ctx, left: &ForHead) -> JsResult<Option<Value>> {
         if let ForHead::Var(d) = left {
             if d.kind != VarKind::Var {
                 let mut names = Vec::new();
@@ -405,7 +406,7 @@ impl Vm {
         Ok(None)
     }
 
-    fn exec_for_in(&mut self, cx: &Ctx, left: &ForHead, right: &Expr, body: &Stmt, labels: &[Atom]) -> JsResult<Completion> {
+    pub(crate) fn exec_for_in(&mut self, cx: &Ctx, left: &ForHead, right: &Expr, body: &Stmt, labels: &[Atom]) -> JsResult<Completion> {
         let outer = self.env;
         let base = self.stack.len();
         let r = (|| {
@@ -488,7 +489,7 @@ impl Vm {
         Ok(out)
     }
 
-    fn exec_for_of(&mut self, cx: &Ctx, left: &ForHead, right: &Expr, body: &Stmt, labels: &[Atom]) -> JsResult<Completion> {
+    pub(crate) fn exec_for_of(&mut self, cx: &Ctx, left: &ForHead, right: &Expr, body: &Stmt, labels: &[Atom]) -> JsResult<Completion> {
         let outer = self.env;
         let base = self.stack.len();
         let r = (|| {
@@ -533,7 +534,7 @@ impl Vm {
         r
     }
 
-    fn exec_try(&mut self, cx: &Ctx, block: &[Stmt], handler: &Option<Box<Catch>>, finalizer: &Option<Vec<Stmt>>) -> JsResult<Completion> {
+    pub(crate) fn exec_try(&mut self, cx: &Ctx, block: &[Stmt], handler: &Option<Box<Catch>>, finalizer: &Option<Vec<Stmt>>) -> JsResult<Completion> {
         let env = self.env;
         let base = self.stack.len();
         let depth = self.depth;
@@ -593,7 +594,7 @@ impl Vm {
         r
     }
 
-    fn exec_switch(&mut self, cx: &Ctx, d: &Expr, cases: &[SwitchCase]) -> JsResult<Completion> {
+    pub(crate) fn exec_switch(&mut self, cx: &Ctx, d: &Expr, cases: &[SwitchCase]) -> JsResult<Completion> {
         let v = self.eval_expr(cx, d)?;
         let saved = self.env;
         let base = self.stack.len();
@@ -833,7 +834,7 @@ impl Vm {
         self.bind_elem(cx, e, v, env)
     }
 
-    fn bind_elem(&mut self, cx: &Ctx, e: &PatElem, mut v: Value, env: Option<Value>) -> JsResult<()> {
+    pub(crate) fn bind_elem(&mut self, cx: &Ctx, e: &PatElem, mut v: Value, env: Option<Value>) -> JsResult<()> {
         if v.is_undefined() {
             if let Some(init) = &e.init {
                 v = self.eval_named(cx, init, &e.target)?;
@@ -853,7 +854,7 @@ impl Vm {
         self.eval_expr(cx, e)
     }
 
-    fn eval_anonymous(&mut self, cx: &Ctx, e: &Expr, name: Value) -> JsResult<Value> {
+    pub(crate) fn eval_anonymous(&mut self, cx: &Ctx, e: &Expr, name: Value) -> JsResult<Value> {
         match &e.kind {
             ExprKind::Function(f) | ExprKind::Arrow(f) => self.make_function(cx, f, Some(name), Value::UNDEFINED),
             ExprKind::Class(c) => self.eval_class(cx, c, Some(name)),
@@ -971,13 +972,13 @@ impl Vm {
 
     /// Records where the innermost running code is (for `Error` stacks).
     #[inline]
-    fn note_position(&mut self, pos: u32) {
+    pub(crate) fn note_position(&mut self, pos: u32) {
         if let Some(f) = self.frames.last_mut() {
             f.2 = pos;
         }
     }
 
-    fn array_iteration_is_pristine(&mut self, a: Value) -> bool {
+    pub(crate) fn array_iteration_is_pristine(&mut self, a: Value) -> bool {
         let ik = self.i(I::SymIterator);
         let ap = self.i(I::ArrayProto);
         if self.proto_of(a) != ap || self.get_own(a, PropKey::Key(ik)).is_some() {
@@ -1014,7 +1015,7 @@ impl Vm {
         }
     }
 
-    fn member_key(&mut self, cx: &Ctx, p: &MemberProp) -> JsResult<PropKey> {
+    pub(crate) fn member_key(&mut self, cx: &Ctx, p: &MemberProp) -> JsResult<PropKey> {
         match p {
             MemberProp::Name(n) => {
                 let a = self.atom_of(&cx.ci, n)?;
@@ -1033,7 +1034,7 @@ impl Vm {
         }
     }
 
-    fn eval_lref(&mut self, cx: &Ctx, e: &Expr) -> JsResult<LRef> {
+    pub(crate) fn eval_lref(&mut self, cx: &Ctx, e: &Expr) -> JsResult<LRef> {
         match &e.kind {
             ExprKind::Ident(n, c) => Ok(LRef::Binding(self.resolve_ident(&cx.ci, n, c)?)),
             ExprKind::Member { object, prop, .. } => {
@@ -1066,7 +1067,7 @@ impl Vm {
         }
     }
 
-    fn push_lref(&mut self, r: LRef) {
+    pub(crate) fn push_lref(&mut self, r: LRef) {
         match r {
             LRef::Binding(b) => self.push_ref(b),
             LRef::Prop(o, k) => {
@@ -1147,7 +1148,7 @@ impl Vm {
         self.get(o, k, this)
     }
 
-    fn lref_get(&mut self, r: LRef) -> JsResult<Value> {
+    pub(crate) fn lref_get(&mut self, r: LRef) -> JsResult<Value> {
         match r {
             LRef::Binding(b) => self.get_ref(b),
             LRef::Prop(o, k) => self.get_v(o, k),
@@ -1159,7 +1160,7 @@ impl Vm {
         }
     }
 
-    fn lref_put(&mut self, cx: &Ctx, r: LRef, v: Value) -> JsResult<()> {
+    pub(crate) fn lref_put(&mut self, cx: &Ctx, r: LRef, v: Value) -> JsResult<()> {
         match r {
             LRef::Binding(b) => self.put_ref(b, v, cx.strict),
             LRef::Prop(o, k) => self.put_value(o, k, v, cx.strict),
@@ -1338,6 +1339,7 @@ impl Vm {
                 Ok(v)
             }
             ExprKind::Spread(_) => Err(self.throw_syntax("unexpected spread")),
+            ExprKind::Yield { .. } | ExprKind::Await(_) => Err(self.throw_syntax("yield/await in this position is not supported yet")),
             ExprKind::NewTarget => Ok(self.new_target_value()),
             ExprKind::OptionalChain(inner) => {
                 let base = self.stack.len();
@@ -1352,7 +1354,7 @@ impl Vm {
         }
     }
 
-    fn string_literal(&mut self, cx: &Ctx, s: &JsStr) -> JsResult<Value> {
+    pub(crate) fn string_literal(&mut self, cx: &Ctx, s: &JsStr) -> JsResult<Value> {
         let key = s.as_ptr() as *const u8;
         if let Some(v) = cx.ci.atoms.borrow().get(&key) {
             return Ok(*v);
@@ -1424,7 +1426,7 @@ impl Vm {
         })
     }
 
-    fn eval_unary(&mut self, cx: &Ctx, op: UnaryOp, a: &Expr) -> JsResult<Value> {
+    pub(crate) fn eval_unary(&mut self, cx: &Ctx, op: UnaryOp, a: &Expr) -> JsResult<Value> {
         match op {
             UnaryOp::TypeOf => {
                 let mut a = a;
@@ -1475,7 +1477,7 @@ impl Vm {
         }
     }
 
-    fn eval_delete(&mut self, cx: &Ctx, a: &Expr) -> JsResult<Value> {
+    pub(crate) fn eval_delete(&mut self, cx: &Ctx, a: &Expr) -> JsResult<Value> {
         match &a.kind {
             ExprKind::Paren(inner) => self.eval_delete(cx, inner),
             ExprKind::Member { object, prop, optional } => {
@@ -1514,7 +1516,7 @@ impl Vm {
         }
     }
 
-    fn eval_assign(&mut self, cx: &Ctx, op: AssignOp, target: &Pattern, value: &Expr) -> JsResult<Value> {
+    pub(crate) fn eval_assign(&mut self, cx: &Ctx, op: AssignOp, target: &Pattern, value: &Expr) -> JsResult<Value> {
         if let AssignOp::Assign = op {
             match target {
                 Pattern::Object { .. } | Pattern::Array { .. } => {
@@ -1542,7 +1544,7 @@ impl Vm {
         self.assign_to(cx, op, r, value, None, texpr.span)
     }
 
-    fn assign_to(&mut self, cx: &Ctx, op: AssignOp, r: LRef, value: &Expr, named: Option<&Pattern>, _span: Span) -> JsResult<Value> {
+    pub(crate) fn assign_to(&mut self, cx: &Ctx, op: AssignOp, r: LRef, value: &Expr, named: Option<&Pattern>, _span: Span) -> JsResult<Value> {
         let base = self.stack.len();
         self.push_lref(r);
         let res = (|| match op {
@@ -1593,7 +1595,7 @@ impl Vm {
     }
 
     /// Evaluates arguments (with spread) onto the stack; returns their count.
-    fn eval_args(&mut self, cx: &Ctx, args: &[Expr]) -> JsResult<usize> {
+    pub(crate) fn eval_args(&mut self, cx: &Ctx, args: &[Expr]) -> JsResult<usize> {
         let start = self.stack.len();
         for a in args {
             if let ExprKind::Spread(inner) = &a.kind {
@@ -1610,7 +1612,7 @@ impl Vm {
         Ok(self.stack.len() - start)
     }
 
-    fn eval_call(&mut self, cx: &Ctx, callee: &Expr, args: &[Expr], optional: bool) -> JsResult<Value> {
+    pub(crate) fn eval_call(&mut self, cx: &Ctx, callee: &Expr, args: &[Expr], optional: bool) -> JsResult<Value> {
         let base = self.stack.len();
         // parentheses keep the reference: `(o.m)()` passes `this`, `(eval)(s)` is direct
         let mut callee = callee;
@@ -1695,7 +1697,7 @@ impl Vm {
         r
     }
 
-    fn is_with_object(&self, obj: Value) -> bool {
+    pub(crate) fn is_with_object(&self, obj: Value) -> bool {
         let mut env = self.env;
         while env.is_cell() {
             if self.env_kind(env) == envk::WITH && self.env_slot(env, 0) == obj {
@@ -1706,7 +1708,7 @@ impl Vm {
         false
     }
 
-    fn eval_array(&mut self, cx: &Ctx, items: &[Option<Expr>]) -> JsResult<Value> {
+    pub(crate) fn eval_array(&mut self, cx: &Ctx, items: &[Option<Expr>]) -> JsResult<Value> {
         let arr = self.new_array(&[])?;
         let base = self.stack.len();
         self.stack.push(arr);
@@ -1739,7 +1741,7 @@ impl Vm {
         r
     }
 
-    fn eval_object(&mut self, cx: &Ctx, props: &[Property]) -> JsResult<Value> {
+    pub(crate) fn eval_object(&mut self, cx: &Ctx, props: &[Property]) -> JsResult<Value> {
         let o = self.new_object()?;
         let base = self.stack.len();
         self.stack.push(o);
@@ -1829,7 +1831,7 @@ impl Vm {
         r
     }
 
-    fn eval_template(&mut self, cx: &Ctx, t: &Template) -> JsResult<Value> {
+    pub(crate) fn eval_template(&mut self, cx: &Ctx, t: &Template) -> JsResult<Value> {
         let mut acc: Vec<u16> = Vec::new();
         for (i, q) in t.quasis.iter().enumerate() {
             if let Some(c) = &q.cooked {
@@ -1844,7 +1846,7 @@ impl Vm {
         self.new_string(&acc)
     }
 
-    fn eval_tagged(&mut self, cx: &Ctx, tag: &Expr, t: &Template) -> JsResult<Value> {
+    pub(crate) fn eval_tagged(&mut self, cx: &Ctx, tag: &Expr, t: &Template) -> JsResult<Value> {
         let base = self.stack.len();
         let r = (|| {
             let (f, this) = match &tag.kind {
@@ -1893,7 +1895,7 @@ impl Vm {
 
     // ----- eval ------------------------------------------------------------------------------
 
-    fn direct_eval(&mut self, cx: &Ctx, src: Value) -> JsResult<Value> {
+    pub(crate) fn direct_eval(&mut self, cx: &Ctx, src: Value) -> JsResult<Value> {
         if !src.is_str() {
             return Ok(src);
         }
@@ -2039,7 +2041,7 @@ impl Vm {
     }
 
     /// The environment that receives `var`s of sloppy eval code.
-    fn var_scope_env(&self) -> Value {
+    pub(crate) fn var_scope_env(&self) -> Value {
         let mut env = self.env;
         while env.is_cell() {
             match self.env_kind(env) {
@@ -2282,7 +2284,7 @@ impl Vm {
 }
 
 /// What a completion means for the loop that produced it: Some(result) to leave the loop.
-fn loop_exit(c: Completion, labels: &[Atom]) -> Option<Completion> {
+pub(crate) fn loop_exit(c: Completion, labels: &[Atom]) -> Option<Completion> {
     match c {
         Completion::Break(None) => Some(Completion::Normal),
         Completion::Break(Some(l)) => {
@@ -2305,7 +2307,7 @@ fn loop_exit(c: Completion, labels: &[Atom]) -> Option<Completion> {
 }
 
 /// The text of a callee for error messages ("o.f is not a function").
-fn callee_text(cx: &Ctx, e: &Expr) -> String {
+pub(crate) fn callee_text(cx: &Ctx, e: &Expr) -> String {
     let t = e.span.text(&cx.ci.src);
     if t.len() > 40 {
         format!("{}...", &t[..t.char_indices().take_while(|(i, _)| *i < 37).last().map(|(i, c)| i + c.len_utf8()).unwrap_or(0)])

@@ -18,6 +18,7 @@ pub mod fk {
     pub const CLASS: u64 = 4;
     pub const DERIVED: u64 = 8;
     pub const METHOD: u64 = 16;
+    pub const ASYNC_GEN: u64 = 32;
 }
 
 pub const S_CODE: usize = 0;
@@ -40,7 +41,10 @@ impl Vm {
         if f.strict {
             kindbits |= fk::STRICT;
         }
-        let ctor = matches!(f.kind, FunctionKind::Declaration | FunctionKind::Expression);
+        let ctor = matches!(f.kind, FunctionKind::Declaration | FunctionKind::Expression) && !f.is_generator && !f.is_async;
+        if f.is_async && f.is_generator {
+            kindbits |= fk::ASYNC_GEN;
+        }
         match f.kind {
             FunctionKind::Arrow => kindbits |= fk::ARROW,
             FunctionKind::Method | FunctionKind::Getter | FunctionKind::Setter => kindbits |= fk::METHOD,
@@ -86,6 +90,19 @@ impl Vm {
                 self.put(p, ck, fo, attr::WC)?;
                 let pk = self.key_atom(A::prototype);
                 self.put(fo, pk, p, attr::W)?;
+            } else if f.is_generator || f.is_async {
+                let fproto = self.i(match (f.is_generator, f.is_async) {
+                    (true, false) => I::GeneratorFunctionProto,
+                    (true, true) => I::AsyncGeneratorFunctionProto,
+                    _ => I::AsyncFunctionProto,
+                });
+                self.set_proto_raw(fo, fproto);
+                if f.is_generator {
+                    let gp = self.i(if f.is_async { I::AsyncGeneratorProto } else { I::GeneratorProto });
+                    let p = self.new_object_with(class::ORDINARY, gp, 0)?;
+                    let pk = self.key_atom(A::prototype);
+                    self.put(fo, pk, p, attr::W)?;
+                }
             }
             if own_name.is_some() {
                 self.set_env_slot(env, 0, fo);
@@ -281,7 +298,11 @@ impl Vm {
         self.frames.pop();
         self.depth -= 1;
         self.env = self.env_stack.pop().unwrap();
-        let v = r?;
+        let v = match r {
+            // an async function rejects its promise when binding its parameters throws
+            Err(crate::vm::Throw::Exception) if func.is_async && !func.is_generator => self.rejected_promise()?,
+            r => r?,
+        };
         Ok((v, env))
     }
 
@@ -373,7 +394,7 @@ impl Vm {
         if facts & (1 << 19) != 0 {
             self.bind_arguments_object(cx, func, base, argc, env)?;
         }
-        self.run_body(cx, func, env, facts & (1 << 17) != 0)
+        self.run_body(cx, func, env, facts & (1 << 17) != 0, base)
     }
 
     /// The `arguments` object of a call, bound in its function environment.
@@ -388,7 +409,16 @@ impl Vm {
     }
 
     /// Hoists the body's function declarations (when it has any) and runs it.
-    fn run_body(&mut self, cx: &Ctx, func: &Rc<Function>, env: Value, hoist: bool) -> JsResult<Value> {
+    fn run_body(&mut self, cx: &Ctx, func: &Rc<Function>, env: Value, hoist: bool, base: usize) -> JsResult<Value> {
+        if func.is_generator || func.is_async {
+            if hoist {
+                if let FunctionBody::Block(stmts) = &func.body {
+                    self.hoist_functions(cx, stmts, env)?;
+                }
+            }
+            let f = self.stack[base];
+            return self.start_suspendable(func, f, env);
+        }
         match &func.body {
             FunctionBody::Expr(e) => self.eval_expr(cx, e),
             FunctionBody::Block(stmts) => {
@@ -461,7 +491,7 @@ impl Vm {
                 }
             }
             self.env = venv;
-            return self.run_body(cx, func, venv, true);
+            return self.run_body(cx, func, venv, true, base);
         }
         // vars start undefined (unless they are also parameters)
         for v in func.scope.var_names.iter().chain(cx.ci.annexb.vars.get(&func.span.start).into_iter().flatten()) {
@@ -472,7 +502,7 @@ impl Vm {
                 }
             }
         }
-        self.run_body(cx, func, env, true)
+        self.run_body(cx, func, env, true, base)
     }
 
     /// Instantiates the function declarations directly in `stmts` into `env`.
@@ -554,13 +584,25 @@ impl Vm {
     pub fn eval_class(&mut self, cx: &Ctx, c: &Rc<Class>, name: Option<Value>) -> JsResult<Value> {
         let outer = self.env;
         let base_len = self.stack.len();
-        let r = self.eval_class_inner(cx, c, name);
+        let r = self.eval_class_inner(cx, c, name, Value::UNDEFINED);
         self.env = outer;
         self.stack.truncate(base_len);
         r
     }
 
-    fn eval_class_inner(&mut self, cx: &Ctx, c: &Rc<Class>, name: Option<Value>) -> JsResult<Value> {
+    /// ClassDefinitionEvaluation with the heritage and the computed keys already evaluated
+    /// (by a generator body that may suspend in them): `pre` is a LIST whose item 2 is the
+    /// heritage value and item 3 + i the key (word value) of member i, EMPTY if not computed.
+    pub(crate) fn eval_class_pre(&mut self, cx: &Ctx, c: &Rc<Class>, name: Option<Value>, pre: Value) -> JsResult<Value> {
+        let outer = self.env;
+        let base_len = self.stack.len();
+        let r = self.eval_class_inner(cx, c, name, pre);
+        self.env = outer;
+        self.stack.truncate(base_len);
+        r
+    }
+
+    fn eval_class_inner(&mut self, cx: &Ctx, c: &Rc<Class>, name: Option<Value>, pre: Value) -> JsResult<Value> {
         let ccx = Ctx { ci: cx.ci.clone(), code: cx.code, strict: true };
         let cx = &ccx;
         // the class scope binds the class name (immutable) for the body
@@ -575,7 +617,7 @@ impl Vm {
         let (proto_parent, ctor_parent) = match &c.heritage {
             None => (self.i(I::ObjectProto), self.i(I::FunctionProto)),
             Some(h) => {
-                let sc = self.eval_expr(cx, h)?;
+                let sc = if pre.is_cell() { self.list_get(pre, 2) } else { self.eval_expr(cx, h)? };
                 if sc.is_null() {
                     (Value::NULL, self.i(I::FunctionProto))
                 } else {
@@ -621,7 +663,10 @@ impl Vm {
         let mut static_fields: Vec<(Value, usize)> = Vec::new();
         for (mi, m) in c.members.iter().enumerate() {
             let target = if m.is_static { f } else { proto };
-            let key = self.eval_prop_key(cx, &m.key)?;
+            let key = match pre.is_cell() && !self.list_get(pre, 3 + mi).is_empty() {
+                true => self.key_from_word_value(self.list_get(pre, 3 + mi)),
+                false => self.eval_prop_key(cx, &m.key)?,
+            };
             let kv = self.key_word_value(key);
             self.stack.push(kv);
             match &m.kind {

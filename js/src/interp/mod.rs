@@ -7,6 +7,7 @@ pub mod annexb;
 pub mod env;
 pub mod eval;
 pub mod function;
+pub mod generator;
 pub mod ops;
 pub mod proxy;
 
@@ -221,7 +222,7 @@ impl Walker {
                 }
                 self.stmt(body);
             }
-            StmtKind::ForIn { left, right, body } | StmtKind::ForOf { left, right, body } => {
+            StmtKind::ForIn { left, right, body } | StmtKind::ForOf { left, right, body } | StmtKind::ForAwait { left, right, body } => {
                 match left {
                     ForHead::Var(v) => self.vardecl(v),
                     ForHead::Pattern(p) => self.pat(p),
@@ -333,7 +334,12 @@ impl Walker {
             }
             ExprKind::Function(f) | ExprKind::Arrow(f) => self.func(f),
             ExprKind::Class(c) => self.class(c),
-            ExprKind::Unary(_, a) | ExprKind::Spread(a) | ExprKind::OptionalChain(a) | ExprKind::Paren(a) => self.expr(a),
+            ExprKind::Unary(_, a) | ExprKind::Spread(a) | ExprKind::OptionalChain(a) | ExprKind::Paren(a) | ExprKind::Await(a) => self.expr(a),
+            ExprKind::Yield { arg, .. } => {
+                if let Some(a) = arg {
+                    self.expr(a);
+                }
+            }
             ExprKind::Update { target, .. } => self.expr(target),
             ExprKind::Binary(_, a, b) | ExprKind::Logical(_, a, b) => {
                 self.expr(a);

@@ -23,10 +23,15 @@ impl<'a> Parser<'a> {
         self.push_scope(true);
         let f = match kind {
             FunctionTextKind::Function => {
+                let start = self.tok.start;
+                let is_async = self.is_name("async");
+                if is_async {
+                    self.next()?;
+                }
                 if !self.is_kw(Kw::Function) {
                     return Err(self.unexpected());
                 }
-                self.parse_function_expression()?
+                self.parse_function_expression(start, is_async)?
             }
             FunctionTextKind::Arrow => {
                 let e = self.parse_assignment()?;
@@ -51,7 +56,7 @@ impl<'a> Parser<'a> {
                     Some(false) => FunctionKind::Setter,
                     None => FunctionKind::Method,
                 };
-                let _ = FnFlags { kind, super_prop: true, super_call: false, field_init: false };
+                let _ = FnFlags { kind, super_prop: true, super_call: false, field_init: false, generator: false, is_async: false };
                 let derived = self.ctx.allow_super_call;
                 let kind = if derived && kind == FunctionKind::Method { FunctionKind::ClassConstructor { derived: true } } else { kind };
                 self.parse_method(start, kind, derived, super::expr::key_name(&key))?

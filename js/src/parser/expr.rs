@@ -122,7 +122,34 @@ impl<'a> Parser<'a> {
         r
     }
 
+    fn parse_yield(&mut self) -> PResult<Expr> {
+        let start = self.tok.start;
+        if self.ctx.in_params {
+            return Err(self.err(start, "Yield expression not allowed in formal parameter"));
+        }
+        self.next()?;
+        let mut delegate = false;
+        let mut arg = None;
+        if !self.tok.nl_before {
+            let t = self.tok;
+            let ends = matches!(t.kind, T::RParen | T::RBracket | T::RBrace | T::Comma | T::Semi | T::Colon | T::Eof | T::Question)
+                || (t.kind == T::Name && !t.escaped && matches!(t.kw, Kw::In | Kw::Of | Kw::Instanceof));
+            if self.at(T::Star) {
+                self.next()?;
+                delegate = true;
+                arg = Some(Box::new(self.parse_assignment()?));
+            } else if !ends {
+                arg = Some(Box::new(self.parse_assignment()?));
+            }
+        }
+        self.ctx.suspends.push(start);
+        Ok(Expr { span: self.span_from(start), kind: ExprKind::Yield { arg, delegate } })
+    }
+
     fn parse_assign_inner2(&mut self) -> PResult<Expr> {
+        if self.ctx.generator && self.tok.kind == T::Name && self.tok.kw == Kw::Yield && !self.tok.escaped {
+            return self.parse_yield();
+        }
         let saved = self.cover_err.take();
         let start = self.tok.start;
         self.assign_start = start;
@@ -258,6 +285,18 @@ impl<'a> Parser<'a> {
 
     fn parse_unary(&mut self) -> PResult<Expr> {
         let start = self.tok.start;
+        if self.ctx.is_async && self.tok.kind == T::Name && self.tok.kw == Kw::Await && !self.tok.escaped {
+            if self.ctx.in_params {
+                return Err(self.err(start, "Illegal await-expression in formal parameters of async function"));
+            }
+            self.next()?;
+            self.enter()?;
+            let arg = self.parse_unary();
+            self.leave();
+            let arg = arg?;
+            self.ctx.suspends.push(start);
+            return Ok(Expr { span: self.span_from(start), kind: ExprKind::Await(Box::new(arg)) });
+        }
         let op = match self.tok.kind {
             T::Minus => Some(UnaryOp::Neg),
             T::Plus => Some(UnaryOp::Plus),
@@ -621,7 +660,7 @@ impl<'a> Parser<'a> {
                             return Ok(Expr { span: self.span_from(start), kind: ExprKind::Bool(t.kw == Kw::True) });
                         }
                         Kw::Function => {
-                            let f = self.parse_function_expression()?;
+                            let f = self.parse_function_expression(start, false)?;
                             return Ok(Expr { span: f.span, kind: ExprKind::Function(f) });
                         }
                         Kw::Class => {
@@ -631,7 +670,30 @@ impl<'a> Parser<'a> {
                         Kw::Async => {
                             let p = self.peek()?;
                             if !p.nl_before && p.kind == T::Name && p.kw == Kw::Function && !p.escaped {
-                                return Err(self.err(start, "async functions are not supported"));
+                                self.next()?;
+                                let f = self.parse_function_expression(start, true)?;
+                                return Ok(Expr { span: f.span, kind: ExprKind::Function(f) });
+                            }
+                            if !p.nl_before && p.kind == T::Name && self.assign_start == start {
+                                // `async x => ...`
+                                self.next()?;
+                                let pstart = self.tok.start;
+                                let name = self.tok_atom();
+                                self.check_binding_ident(&name, pstart)?;
+                                if &*name == "await" {
+                                    return Err(self.err(pstart, "'await' is not a valid parameter name in an async function"));
+                                }
+                                self.next()?;
+                                if !self.at(T::Arrow) || self.tok.nl_before {
+                                    return Err(self.unexpected());
+                                }
+                                let span = Span::new(pstart, self.prev_end);
+                                let params = vec![PatElem { target: Pattern::Ident(name, span), init: None }];
+                                let f = self.parse_arrow_rest_ext(start, params, None, true)?;
+                                return Ok(Expr { span: f.span, kind: ExprKind::Arrow(f) });
+                            }
+                            if !p.nl_before && p.kind == T::LParen && self.assign_start == start {
+                                return self.parse_async_call_or_arrow(start);
                             }
                         }
                         _ => {}
@@ -660,6 +722,51 @@ impl<'a> Parser<'a> {
             }
             _ => Err(self.unexpected()),
         }
+    }
+
+    /// `async(...)`: a call of a function named async, or the head of an async arrow.
+    fn parse_async_call_or_arrow(&mut self, start: u32) -> PResult<Expr> {
+        let name = self.tok_atom();
+        let id_span = Span::new(self.tok.start, self.tok.end);
+        self.next()?; // async
+        let saved_cover = self.cover_err.take();
+        let args = self.parse_arguments()?;
+        if self.at(T::Arrow) && !self.tok.nl_before {
+            self.cover_err = None;
+            let mut params = Vec::new();
+            let mut rest = None;
+            let n = args.len();
+            for (i, a) in args.into_iter().enumerate() {
+                if let ExprKind::Spread(x) = a.kind {
+                    if i + 1 != n {
+                        return Err(self.err(a.span.start, "Rest parameter must be last formal parameter"));
+                    }
+                    rest = Some(Box::new(self.expr_to_pattern(*x, true)?));
+                } else {
+                    params.push(self.expr_to_param(a)?);
+                }
+            }
+            let mut names = Vec::new();
+            for p in &params {
+                p.target.bound_names(&mut names);
+            }
+            if let Some(r) = &rest {
+                r.bound_names(&mut names);
+            }
+            if names.iter().any(|n| &**n == "await") {
+                return Err(self.err(start, "'await' is not a valid parameter name in an async function"));
+            }
+            self.cover_err = saved_cover;
+            let f = self.parse_arrow_rest_ext(start, params, rest, true)?;
+            return Ok(Expr { span: f.span, kind: ExprKind::Arrow(f) });
+        }
+        if let Some((at, m)) = self.cover_err.take() {
+            return Err(self.err(at, m));
+        }
+        self.cover_err = saved_cover;
+        let callee = Expr { span: id_span, kind: ExprKind::Ident(name, Default::default()) };
+        let e = Expr { span: self.span_from(start), kind: ExprKind::Call { callee: Box::new(callee), args, optional: false } };
+        Ok(e)
     }
 
     fn parse_paren(&mut self) -> PResult<Expr> {
@@ -828,7 +935,10 @@ impl<'a> Parser<'a> {
                 }
                 props.push(Property::Spread(e));
             } else if self.at(T::Star) {
-                return Err(self.err(pstart, "generator methods are not supported"));
+                self.next()?;
+                let key = self.parse_property_name()?;
+                let f = self.parse_method_ext(pstart, FunctionKind::Method, false, key_name(&key), true, false)?;
+                props.push(Property::Method(key, f));
             } else {
                 let t = self.tok;
                 let is_plain_name = t.kind == T::Name;
@@ -836,10 +946,18 @@ impl<'a> Parser<'a> {
                 let accessor = if word == "get" || word == "set" || word == "async" {
                     let p = self.peek()?;
                     let is_acc = !matches!(p.kind, T::Comma | T::Colon | T::LParen | T::RBrace | T::Assign);
-                    if is_acc && word == "async" {
-                        return Err(self.err(pstart, "async methods are not supported"));
+                    if is_acc && word == "async" && !p.nl_before {
+                        self.next()?;
+                        let generator = self.eat(T::Star)?;
+                        let key = self.parse_property_name()?;
+                        let f = self.parse_method_ext(pstart, FunctionKind::Method, false, key_name(&key), generator, true)?;
+                        props.push(Property::Method(key, f));
+                        if !self.at(T::RBrace) {
+                            self.expect(T::Comma)?;
+                        }
+                        continue;
                     }
-                    if is_acc {
+                    if is_acc && word != "async" {
                         Some(word == "get")
                     } else {
                         None

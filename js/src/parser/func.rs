@@ -13,6 +13,8 @@ pub(crate) struct FnFlags {
     pub super_prop: bool,
     pub super_call: bool,
     pub field_init: bool,
+    pub generator: bool,
+    pub is_async: bool,
 }
 
 impl<'a> Parser<'a> {
@@ -260,6 +262,8 @@ impl<'a> Parser<'a> {
             allow_super_prop: if arrow { self.ctx.allow_super_prop } else { flags.super_prop },
             allow_super_call: if arrow { self.ctx.allow_super_call } else { flags.super_call },
             in_field_init: if arrow { self.ctx.in_field_init } else { false },
+            generator: flags.generator && !arrow,
+            is_async: flags.is_async,
             scope_base: self.scopes.len(),
             ..Default::default()
         }
@@ -292,10 +296,18 @@ impl<'a> Parser<'a> {
         self.expect(T::LParen)?;
         let mut params = Vec::new();
         let mut rest = None;
+        self.ctx.in_params = true;
+        let r = self.parse_formal_list(&mut params, &mut rest);
+        self.ctx.in_params = false;
+        r?;
+        self.finish_params(start, name, flags, params, rest)
+    }
+
+    fn parse_formal_list(&mut self, params: &mut Vec<PatElem>, rest: &mut Option<Box<Pattern>>) -> PResult<()> {
         while !self.at(T::RParen) {
             if self.at(T::Ellipsis) {
                 self.next()?;
-                rest = Some(Box::new(self.parse_binding_target()?));
+                *rest = Some(Box::new(self.parse_binding_target()?));
                 if !self.at(T::RParen) {
                     return Err(self.err(self.tok.start, "Rest parameter must be last formal parameter"));
                 }
@@ -306,7 +318,11 @@ impl<'a> Parser<'a> {
                 self.expect(T::Comma)?;
             }
         }
-        self.next()?;
+        self.next()
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn finish_params(&mut self, start: u32, name: Option<(Atom, u32)>, flags: FnFlags, params: Vec<PatElem>, rest: Option<Box<Pattern>>) -> PResult<(Vec<PatElem>, Option<Box<Pattern>>, Vec<Stmt>, bool)> {
         match flags.kind {
             FunctionKind::Getter if !params.is_empty() || rest.is_some() => {
                 return Err(self.err(start, "Getter must not have any formal parameters."));
@@ -414,9 +430,14 @@ impl<'a> Parser<'a> {
             // eval may reference anything from enclosing scopes
             self.ctx.has_direct_eval |= false;
         }
+        let mut suspends = inner.suspends;
+        suspends.sort_unstable();
         Function {
             name,
             kind,
+            is_generator: inner.generator,
+            is_async: inner.is_async,
+            suspends,
             params,
             rest,
             body,
@@ -451,10 +472,15 @@ impl<'a> Parser<'a> {
     }
 
     pub(crate) fn parse_function_declaration(&mut self, annex_b: bool) -> PResult<Stmt> {
-        let start = self.tok.start;
+        self.parse_function_declaration_at(self.tok.start, false, annex_b)
+    }
+
+    /// `[async] function [*] name (...) {...}`; the current token is `function`.
+    pub(crate) fn parse_function_declaration_at(&mut self, start: u32, is_async: bool, annex_b: bool) -> PResult<Stmt> {
         self.next()?; // function
-        if self.at(T::Star) {
-            return Err(self.err(self.tok.start, "generators are not supported"));
+        let generator = self.eat(T::Star)?;
+        if (generator || is_async) && annex_b {
+            return Err(self.err(start, "Generators and async functions can only be declared at top level or inside a block"));
         }
         let name = self.fn_name(true)?;
         let (n, at) = name.clone().unwrap();
@@ -463,9 +489,12 @@ impl<'a> Parser<'a> {
         if at_top && !annex_b {
             self.declare_var_kind(&n, at, true)?;
         } else {
-            self.declare_lex(&n, DeclKind::Function, at)?;
+            self.ctx.decl_special = generator || is_async;
+            let r = self.declare_lex(&n, DeclKind::Function, at);
+            self.ctx.decl_special = false;
+            r?;
         }
-        let f = self.parse_function_rest(start, name, FnFlags { kind: FunctionKind::Declaration, super_prop: false, super_call: false, field_init: false })?;
+        let f = self.parse_function_rest(start, name, FnFlags { kind: FunctionKind::Declaration, super_prop: false, super_call: false, field_init: false, generator, is_async })?;
         let mut f = f;
         if let Some(fm) = Rc::get_mut(&mut f) {
             fm.scope.lexical_names = std::mem::take(&mut fm.scope.lexical_names);
@@ -473,19 +502,27 @@ impl<'a> Parser<'a> {
         Ok(Stmt { span: f.span, kind: StmtKind::Function(f) })
     }
 
-    pub(crate) fn parse_function_expression(&mut self) -> PResult<Rc<Function>> {
-        let start = self.tok.start;
+    pub(crate) fn parse_function_expression(&mut self, start: u32, is_async: bool) -> PResult<Rc<Function>> {
         self.next()?;
-        if self.at(T::Star) {
-            return Err(self.err(self.tok.start, "generators are not supported"));
-        }
-        let name = self.fn_name(false)?;
-        self.parse_function_rest(start, name, FnFlags { kind: FunctionKind::Expression, super_prop: false, super_call: false, field_init: false })
+        let generator = self.eat(T::Star)?;
+        // the name of a function expression is bound inside it: its own yield/await rules apply
+        let (sg, sa) = (self.ctx.generator, self.ctx.is_async);
+        self.ctx.generator = generator;
+        self.ctx.is_async = is_async;
+        let name = self.fn_name(false);
+        self.ctx.generator = sg;
+        self.ctx.is_async = sa;
+        let name = name?;
+        self.parse_function_rest(start, name, FnFlags { kind: FunctionKind::Expression, super_prop: false, super_call: false, field_init: false, generator, is_async })
     }
 
     /// Method / getter / setter / constructor: at `(`.
     pub(crate) fn parse_method(&mut self, start: u32, kind: FunctionKind, derived_ctor: bool, name: Option<Atom>) -> PResult<Rc<Function>> {
-        let flags = FnFlags { kind, super_prop: true, super_call: derived_ctor, field_init: false };
+        self.parse_method_ext(start, kind, derived_ctor, name, false, false)
+    }
+
+    pub(crate) fn parse_method_ext(&mut self, start: u32, kind: FunctionKind, derived_ctor: bool, name: Option<Atom>, generator: bool, is_async: bool) -> PResult<Rc<Function>> {
+        let flags = FnFlags { kind, super_prop: true, super_call: derived_ctor, field_init: false, generator, is_async };
         let mut f = self.parse_function_rest(start, None, flags)?;
         if let Some(fm) = Rc::get_mut(&mut f) {
             fm.name = name;
@@ -495,9 +532,16 @@ impl<'a> Parser<'a> {
 
     /// Arrow function after the parameters; the current token is `=>`.
     pub(crate) fn parse_arrow_rest(&mut self, start: u32, params: Vec<PatElem>, rest: Option<Box<Pattern>>) -> PResult<Rc<Function>> {
+        self.parse_arrow_rest_ext(start, params, rest, false)
+    }
+
+    pub(crate) fn parse_arrow_rest_ext(&mut self, start: u32, params: Vec<PatElem>, rest: Option<Box<Pattern>>, is_async: bool) -> PResult<Rc<Function>> {
+        if self.ctx.suspends.iter().any(|&p| p >= start && p < self.tok.start) {
+            return Err(self.err(start, "Yield/await expressions are not allowed in arrow function parameters"));
+        }
         self.next()?; // =>
         self.enter()?;
-        let flags = FnFlags { kind: FunctionKind::Arrow, super_prop: false, super_call: false, field_init: false };
+        let flags = FnFlags { kind: FunctionKind::Arrow, super_prop: false, super_call: false, field_init: false, generator: false, is_async };
         let mut new_ctx = self.new_ctx(flags);
         // a direct eval in the parameters (parsed as the outer code's) is the arrow's too
         new_ctx.has_direct_eval = self.last_eval_at.is_some_and(|at| at >= start);
@@ -614,23 +658,27 @@ impl<'a> Parser<'a> {
                 }
             }
             let kstart = self.tok.start;
-            if self.at(T::Star) {
-                return Err(self.err(kstart, "generator methods are not supported"));
-            }
+            let mut generator = false;
+            let mut is_async = false;
             let mut accessor = None;
             if self.is_name("get") || self.is_name("set") || self.is_name("async") {
                 let p = self.peek()?;
-                let is_acc = !matches!(p.kind, T::LParen | T::Assign | T::Semi | T::RBrace) && !(p.nl_before && false);
+                let is_acc = !matches!(p.kind, T::LParen | T::Assign | T::Semi | T::RBrace) && !(p.nl_before && p.kind == T::Star);
                 if is_acc {
                     if self.is_name("async") {
                         if !p.nl_before {
-                            return Err(self.err(kstart, "async methods are not supported"));
+                            is_async = true;
+                            self.next()?;
                         }
                     } else {
                         accessor = Some(self.is_name("get"));
                         self.next()?;
                     }
                 }
+            }
+            if self.at(T::Star) {
+                generator = true;
+                self.next()?;
             }
             let key_tok = self.tok;
             let key = self.parse_property_name()?;
@@ -654,17 +702,20 @@ impl<'a> Parser<'a> {
                     let kind = if is_get { ClassMemberKind::Getter(f) } else { ClassMemberKind::Setter(f) };
                     members.push(ClassMember { is_static, key, kind, span: self.span_from(mstart) });
                 } else if is_ctor {
+                    if generator || is_async {
+                        return Err(self.err(kstart, "Class constructor may not be a generator or async method"));
+                    }
                     if constructor.is_some() {
                         return Err(self.err(kstart, "A class may only have one constructor"));
                     }
                     let f = self.parse_method(kstart, FunctionKind::ClassConstructor { derived }, derived, name.clone())?;
                     constructor = Some(f);
                 } else {
-                    let f = self.parse_method(kstart, FunctionKind::Method, false, super::expr::key_name(&key))?;
+                    let f = self.parse_method_ext(kstart, FunctionKind::Method, false, super::expr::key_name(&key), generator, is_async)?;
                     members.push(ClassMember { is_static, key, kind: ClassMemberKind::Method(f), span: self.span_from(mstart) });
                 }
             } else {
-                if accessor.is_some() {
+                if accessor.is_some() || generator || is_async {
                     return Err(self.unexpected());
                 }
                 // field
@@ -672,7 +723,7 @@ impl<'a> Parser<'a> {
                     return Err(self.err(kstart, "Classes may not have a field named 'constructor' (or a static field named 'prototype')"));
                 }
                 let init = if self.eat(T::Assign)? {
-                    let flags = FnFlags { kind: FunctionKind::Method, super_prop: true, super_call: false, field_init: true };
+                    let flags = FnFlags { kind: FunctionKind::Method, super_prop: true, super_call: false, field_init: true, generator: false, is_async: false };
                     let mut ctx = self.new_ctx(flags);
                     ctx.in_field_init = true;
                     ctx.in_function = false;

@@ -66,6 +66,15 @@ pub(crate) struct FnCtx {
     allow_super_prop: bool,
     allow_super_call: bool,
     in_field_init: bool,
+    /// In a generator body (`yield` is an operator) / an async body (`await` is one).
+    pub(crate) generator: bool,
+    pub(crate) is_async: bool,
+    /// The function declaration being declared is a generator or async function.
+    pub(crate) decl_special: bool,
+    /// Parsing formal parameters (yield/await expressions are errors there).
+    pub(crate) in_params: bool,
+    /// Span starts of this body's yield/await expressions.
+    pub(crate) suspends: Vec<u32>,
     labels: Vec<Label>,
     pending_labels: usize,
     loop_depth: u32,
@@ -87,6 +96,8 @@ pub(crate) struct Scope {
     catch_params: Vec<Atom>,
     catch_is_pattern: bool,
     top_lexical: Vec<(Atom, DeclKind)>,
+    /// Generator and async function declarations of a block (never Annex B duplicates).
+    special_fns: HashSet<Atom>,
 }
 
 pub struct Parser<'a> {
@@ -380,6 +391,14 @@ impl<'a> Parser<'a> {
         if self.tok.kind == T::Name && !self.tok.escaped {
             match self.tok.kw {
                 Kw::Function => return self.parse_function_declaration(false),
+                Kw::Async => {
+                    let p = self.peek()?;
+                    if !p.nl_before && p.kind == T::Name && p.kw == Kw::Function && !p.escaped {
+                        let start = self.tok.start;
+                        self.next()?;
+                        return self.parse_function_declaration_at(start, true, false);
+                    }
+                }
                 Kw::Class => return self.parse_class_declaration(),
                 Kw::Const => return self.parse_lexical_statement(VarKind::Const),
                 Kw::Let => {
@@ -555,6 +574,10 @@ impl<'a> Parser<'a> {
                             Some(Box::new(self.parse_expression()?))
                         };
                         self.semicolon()?;
+                        if arg.is_some() && self.ctx.generator && self.ctx.is_async {
+                            // `return x` in an async generator awaits x
+                            self.ctx.suspends.push(start);
+                        }
                         StmtKind::Return(arg)
                     }
                     Kw::With => {
@@ -586,6 +609,9 @@ impl<'a> Parser<'a> {
                     }
                     Kw::Function => {
                         return Err(self.err(start, "In this context, function declarations are not allowed"));
+                    }
+                    Kw::Async if { let p = self.peek()?; !p.nl_before && p.kind == T::Name && p.kw == Kw::Function && !p.escaped } => {
+                        return Err(self.err(start, "Async functions can only be declared at the top level or inside a block"));
                     }
                     Kw::Class => return Err(self.err(start, "Unexpected token 'class'")),
                     Kw::Const => return Err(self.err(start, "Lexical declaration cannot appear in a single-statement context")),
@@ -697,16 +723,31 @@ impl<'a> Parser<'a> {
         Ok(StmtKind::If(Box::new(test), Box::new(cons), alt))
     }
 
-    fn parse_for(&mut self, _start: u32) -> PResult<StmtKind> {
+    fn parse_for(&mut self, start: u32) -> PResult<StmtKind> {
         self.next()?;
+        let mut is_await = false;
         if self.is_name("await") {
-            return Err(self.err(self.tok.start, "for await is only valid in async functions"));
+            if !self.ctx.is_async || self.ctx.in_params {
+                return Err(self.err(self.tok.start, "for await is only valid in async functions"));
+            }
+            is_await = true;
+            self.next()?;
         }
         self.expect(T::LParen)?;
         self.push_scope(false);
         let r = self.parse_for_rest();
         self.pop_scope();
-        r
+        if !is_await {
+            return r;
+        }
+        match r? {
+            StmtKind::ForOf { left, right, body } => {
+                // every step of the loop awaits
+                self.ctx.suspends.push(start);
+                Ok(StmtKind::ForAwait { left, right, body })
+            }
+            _ => Err(self.err(start, "for await requires an of-loop")),
+        }
     }
 
     fn parse_for_rest(&mut self) -> PResult<StmtKind> {

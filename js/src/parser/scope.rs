@@ -17,6 +17,7 @@ impl<'a> Parser<'a> {
             catch_params: Vec::new(),
             catch_is_pattern: false,
             top_lexical: Vec::new(),
+            special_fns: Default::default(),
         });
     }
 
@@ -59,9 +60,11 @@ impl<'a> Parser<'a> {
     pub(crate) fn declare_lex(&mut self, name: &Atom, kind: DeclKind, at: u32) -> PResult<()> {
         let strict = self.ctx.strict;
         let sc = self.scopes.last().unwrap();
+        let special = kind == DeclKind::Function && self.ctx.decl_special;
         if let Some(prev) = sc.lex.get(name) {
-            // Annex B.3.3.4: duplicate function declarations in blocks (sloppy mode)
-            if !(kind == DeclKind::Function && *prev == DeclKind::Function && !strict && !sc.is_function) {
+            // Annex B.3.3.4: duplicate (plain) function declarations in blocks (sloppy mode)
+            let plain = !special && !sc.special_fns.contains(name);
+            if !(kind == DeclKind::Function && *prev == DeclKind::Function && !strict && !sc.is_function && plain) {
                 return Err(self.redeclared(name, at));
             }
         }
@@ -69,6 +72,9 @@ impl<'a> Parser<'a> {
             return Err(self.redeclared(name, at));
         }
         let sc = self.scopes.last_mut().unwrap();
+        if special {
+            sc.special_fns.insert(name.clone());
+        }
         if sc.lex.insert(name.clone(), kind).is_none() && sc.is_function {
             sc.top_lexical.push((name.clone(), kind));
         }
@@ -78,6 +84,7 @@ impl<'a> Parser<'a> {
     /// Checks an identifier used as a reference.
     pub(crate) fn check_ident_ref(&self, name: &str, at: u32) -> PResult<()> {
         let kw = keyword(name);
+        self.check_yield_await(kw, at)?;
         if kw.is_reserved() {
             return Err(self.err(at, format!("Unexpected reserved word '{}'", name)));
         }
@@ -92,8 +99,20 @@ impl<'a> Parser<'a> {
         self.check_binding_ident_strict(name, at, self.ctx.strict)
     }
 
+    /// `yield` in a generator and `await` in an async function are operators, not names.
+    fn check_yield_await(&self, kw: Kw, at: u32) -> PResult<()> {
+        if kw == Kw::Yield && (self.ctx.generator || (self.ctx.in_params && self.ctx.generator)) {
+            return Err(self.err(at, "Unexpected identifier 'yield' in a generator"));
+        }
+        if kw == Kw::Await && self.ctx.is_async {
+            return Err(self.err(at, "Unexpected reserved word 'await' in an async function"));
+        }
+        Ok(())
+    }
+
     pub(crate) fn check_binding_ident_strict(&self, name: &str, at: u32, strict: bool) -> PResult<()> {
         let kw = keyword(name);
+        self.check_yield_await(kw, at)?;
         if kw.is_reserved() {
             return Err(self.err(at, format!("Unexpected reserved word '{}'", name)));
         }

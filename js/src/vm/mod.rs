@@ -28,6 +28,12 @@ pub enum Throw {
     ShortCircuit,
     /// The heap failed (full, I/O); the turn cannot continue.
     Fatal(String),
+    /// A generator or async body suspends at a `yield`/`await`: unwinds to the resume point,
+    /// each node on the way saving its state (see `interp::generator`).
+    Suspend,
+    /// `generator.return(v)` resumed at a `yield`: a return completion travelling through
+    /// expressions (runs `finally` blocks, closes iterators); the value is in `Vm::ret`.
+    GenReturn,
 }
 
 pub type JsResult<T> = std::result::Result<T, Throw>;
@@ -113,7 +119,9 @@ intrinsics! {
     PromiseProto, GeneratorProto, ThrowTypeError, Object, Function, Array, Eval, ArrayProtoValues,
     SymIterator, SymAsyncIterator, SymHasInstance, SymToPrimitive, SymToStringTag, SymSpecies,
     SymIsConcatSpreadable, SymUnscopables, SymMatch, SymMatchAll, SymReplace, SymSearch, SymSplit,
-    RegExp, RegExpProtoExec, Host, Promise, JobQueue,
+    RegExp, RegExpProtoExec, GeneratorFunctionProto, GeneratorFunction, AsyncFunctionProto, AsyncFunction,
+    AsyncGeneratorFunctionProto, AsyncGeneratorFunction, AsyncGeneratorProto, AsyncIteratorProto,
+    Host, Promise, JobQueue,
     ArrayBuffer, ArrayBufferProto, DataViewProto, TypedArray, TypedArrayProto,
     // the typed array constructors and prototypes in `builtins::typedarray::Kind` order
     Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
@@ -186,6 +194,17 @@ pub struct Vm {
     pub gc_stress: bool,
     pub output: Output,
     pub gc_count: u64,
+    /// Generator resumption state (see `interp::generator`): the saved frames still to be
+    /// re-entered (outermost last), the frames saved while a suspension unwinds (innermost
+    /// first), the value a suspension yields, and how the generator is resumed.
+    pub g_resume: Vec<Value>,
+    pub g_saved: Vec<Value>,
+    pub g_yielded: Value,
+    pub g_sent: Option<(u8, Value)>,
+    /// The yielded value is an iterator result to pass on as it is (`yield*`).
+    pub g_raw: bool,
+    /// The suspension is an `await` (not a `yield`).
+    pub g_await: bool,
     /// Promises rejected in the running turn that no handler has taken yet (roots; reported
     /// by the runtime when the turn's jobs are done).
     pub unhandled_rejections: Vec<Value>,
@@ -250,6 +269,12 @@ impl Vm {
             gc_stress: false,
             output: Output::Immediate,
             gc_count: 0,
+            g_resume: Vec::new(),
+            g_saved: Vec::new(),
+            g_yielded: Value::UNDEFINED,
+            g_sent: None,
+            g_raw: false,
+            g_await: false,
             unhandled_rejections: Vec::new(),
             ic_epoch: next_epoch(),
         };
@@ -390,6 +415,12 @@ impl Vm {
         r.extend_from_slice(&self.atom_list);
         r.extend_from_slice(&self.stack);
         r.extend_from_slice(&self.env_stack);
+        r.extend_from_slice(&self.g_resume);
+        r.extend_from_slice(&self.g_saved);
+        r.push(self.g_yielded);
+        if let Some((_, v)) = self.g_sent {
+            r.push(v);
+        }
         r.extend_from_slice(&self.unhandled_rejections);
         for &(f, code, _) in &self.frames {
             r.push(f);

@@ -37,6 +37,9 @@ pub mod class {
     /// Map and Set iterators (state in class slots, see `builtins::collections`).
     pub const MAP_ITER: u16 = 19;
     pub const SET_ITER: u16 = 20;
+    /// Generator objects and the state of running async functions (see
+    /// `interp::generator`).
+    pub const GENERATOR: u16 = 40;
     /// ArrayBuffer, typed arrays and DataView (see `builtins::arraybuffer`, `builtins::typedarray`).
     pub const ARRAY_BUFFER: u16 = 21;
     pub const TYPED_ARRAY: u16 = 22;
