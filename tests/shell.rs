@@ -373,3 +373,39 @@ fn proxies_survive_sigkill() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_suspended_generator_and_an_async_function_awaiting_a_timer_survive_sigkill() {
+    let dir = tempdir("resumable");
+    let setup = [
+        "var log = [];",
+        "function* counter() { let i = 0; try { while (true) { i++; yield i * 10; } } finally { log.push('closed at ' + i); } }",
+        "var g = counter(); g.next(); g.next();",
+        "async function later() { log.push('start'); const v = await new Promise(r => setTimeout(r, 1500, 'timer')); log.push('after ' + v); return v + '!'; }",
+        "var settled = later().then(v => log.push('then ' + v));",
+        "'ready'",
+    ];
+    // killed well before the 1.5 s timer is due: the awaiting function is in the heap only
+    setup_then_sigkill(&dir, &setup);
+
+    let mut child = Command::new(SHELL).arg("s").current_dir(&dir).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(stdin, "JSON.stringify(g.next())").unwrap();
+    stdin.flush().unwrap();
+    // the restarted event loop fires the timer, which resumes `later` and its `then`
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    writeln!(stdin, "JSON.stringify(g.return(7))").unwrap();
+    writeln!(stdin, "log.join('|')").unwrap();
+    drop(stdin);
+    let got = lines(&String::from_utf8_lossy(&child.wait_with_output().unwrap().stdout));
+    assert_eq!(
+        got,
+        [
+            "Restored session",
+            "'{\"value\":30,\"done\":false}'",
+            "'{\"value\":7,\"done\":true}'",
+            "'start|after timer|then timer!|closed at 3'",
+        ]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
