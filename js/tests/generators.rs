@@ -165,6 +165,10 @@ const ASYNC_CASES: &[(&str, &str)] = &[
     ("out", "2"),
     ("var r; try { eval('async function f() { var await; }'); } catch (x) { r = x.constructor.name; } r", "SyntaxError"),
     ("var await = 3; await", "3"),
+    // an arrow nested in an async arrow's parameters cannot bind `await`; as a call it can
+    ("var r; try { eval('async (a = (await) => {}) => {}'); } catch (x) { r = x.constructor.name; } r", "SyntaxError"),
+    ("var r; try { eval('async (a = (...await) => {}) => {}'); } catch (x) { r = x.constructor.name; } r", "SyntaxError"),
+    ("function async(f) { return typeof f } async(a = (await) => {}) + async(await => 1)", "functionfunction"),
 ];
 
 #[test]

@@ -756,6 +756,10 @@ impl<'a> Parser<'a> {
             if names.iter().any(|n| &**n == "await") {
                 return Err(self.err(start, "'await' is not a valid parameter name in an async function"));
             }
+            // an arrow in the parameters is parsed with [+Await] too: `async (a = (await) => {}) => {}`
+            if let Some(&at) = self.ctx.await_param_arrows.iter().find(|&&p| p >= start) {
+                return Err(self.err(at, "'await' is not a valid parameter name in an async function"));
+            }
             self.cover_err = saved_cover;
             let f = self.parse_arrow_rest_ext(start, params, rest, true)?;
             return Ok(Expr { span: f.span, kind: ExprKind::Arrow(f) });

@@ -539,6 +539,18 @@ impl<'a> Parser<'a> {
         if self.ctx.suspends.iter().any(|&p| p >= start && p < self.tok.start) {
             return Err(self.err(start, "Yield/await expressions are not allowed in arrow function parameters"));
         }
+        if !is_async {
+            let mut names = Vec::new();
+            for p in &params {
+                p.target.bound_names(&mut names);
+            }
+            if let Some(r) = &rest {
+                r.bound_names(&mut names);
+            }
+            if names.iter().any(|n| &**n == "await") {
+                self.ctx.await_param_arrows.push(start);
+            }
+        }
         self.next()?; // =>
         self.enter()?;
         let flags = FnFlags { kind: FunctionKind::Arrow, super_prop: false, super_call: false, field_init: false, generator: false, is_async };

@@ -75,6 +75,9 @@ pub(crate) struct FnCtx {
     pub(crate) in_params: bool,
     /// Span starts of this body's yield/await expressions.
     pub(crate) suspends: Vec<u32>,
+    /// Span starts of arrow functions parsed in this context whose parameters bind `await`
+    /// (an error once they turn out to sit in an async arrow's parameters).
+    pub(crate) await_param_arrows: Vec<u32>,
     labels: Vec<Label>,
     pending_labels: usize,
     loop_depth: u32,
