@@ -67,6 +67,27 @@ fn trap(vm: &mut Vm, h: Value, name: &str) -> JsResult<Option<Value>> {
     r
 }
 
+/// The target and handler of proxy `p` (rooted) and its trap `name`, if the handler has one.
+fn parts_and_trap(vm: &mut Vm, p: Value, name: &str) -> JsResult<(Value, Value, Option<Value>)> {
+    let (t, h) = parts(vm, p, name)?;
+    let f = trap(vm, h, name)?;
+    Ok((t, h, f))
+}
+
+/// Follows `p` through proxies whose handler lacks trap `name` (a loop, so a long chain costs
+/// no native stack): the target reached, with the handler and trap when one was found, or the
+/// first non-proxy target to forward the operation to.
+fn trap_or_target(vm: &mut Vm, mut p: Value, name: &str) -> JsResult<(Value, Option<(Value, Value)>)> {
+    loop {
+        let (t, h, f) = parts_and_trap(vm, p, name)?;
+        match f {
+            Some(f) => return Ok((t, Some((h, f)))),
+            None if vm.is_proxy(t) => p = t,
+            None => return Ok((t, None)),
+        }
+    }
+}
+
 fn fail(vm: &mut Vm, trap: &str, k: Option<PropKey>, why: &str) -> crate::vm::Throw {
     let msg = match k {
         Some(k) => {
@@ -76,6 +97,31 @@ fn fail(vm: &mut Vm, trap: &str, k: Option<PropKey>, why: &str) -> crate::vm::Th
         None => format!("'{trap}' on proxy: {why}"),
     };
     vm.throw_type(&msg)
+}
+
+/// A trap may report property `k` absent (`claim`: "trap returned undefined", ...) only if the
+/// target's own property `td` is configurable and the target is extensible.
+fn check_may_be_absent(vm: &mut Vm, trap: &str, t: Value, k: PropKey, td: Option<Prop>, claim: &str) -> JsResult<()> {
+    let Some(td) = td else { return Ok(()) };
+    if !td.configurable() {
+        return Err(fail(vm, trap, Some(k), &format!("{claim} for a non-configurable property of the target")));
+    }
+    if !vm.is_extensible_op(t)? {
+        return Err(fail(vm, trap, Some(k), &format!("{claim} for a property of a non-extensible target")));
+    }
+    Ok(())
+}
+
+/// A trap may report prototype `v` for a non-extensible target only if it is the target's own.
+fn check_fixed_prototype(vm: &mut Vm, trap: &str, t: Value, v: Value, why: &str) -> JsResult<()> {
+    if vm.is_extensible_op(t)? {
+        return Ok(());
+    }
+    let tp = vm.get_prototype_of(t)?;
+    if v != tp {
+        return Err(fail(vm, trap, None, why));
+    }
+    Ok(())
 }
 
 /// The key as a trap argument, rooted on the stack.
@@ -285,52 +331,38 @@ pub fn ordinary_set_prototype_of(vm: &mut Vm, o: Value, p: Value) -> bool {
     true
 }
 
-fn proxy_get_own(vm: &mut Vm, mut p: Value, k: PropKey) -> JsResult<Option<Prop>> {
+fn proxy_get_own(vm: &mut Vm, p: Value, k: PropKey) -> JsResult<Option<Prop>> {
     const T: &str = "getOwnPropertyDescriptor";
-    loop {
-        let (t, h) = parts(vm, p, T)?;
-        let Some(f) = trap(vm, h, T)? else {
-            if vm.is_proxy(t) {
-                p = t;
-                continue;
-            }
-            return Ok(vm.get_own(t, k));
-        };
-        let kv = key_arg(vm, k)?;
-        let r = vm.call(f, h, &[t, kv])?;
-        if !r.is_obj() && !r.is_undefined() {
-            return Err(fail(vm, T, Some(k), "trap returned neither object nor undefined"));
-        }
-        vm.stack.push(r);
-        let target_desc = vm.get_own_property(t, k)?;
-        if r.is_undefined() {
-            let Some(td) = target_desc else { return Ok(None) };
-            if !td.configurable() {
-                return Err(fail(vm, T, Some(k), "trap returned undefined for a non-configurable property of the target"));
-            }
-            if !vm.is_extensible_op(t)? {
-                return Err(fail(vm, T, Some(k), "trap returned undefined for a property of a non-extensible target"));
-            }
-            return Ok(None);
-        }
-        let extensible = vm.is_extensible_op(t)?;
-        let d = to_descriptor(vm, r)?;
-        let result = complete(&d);
-        if !is_compatible(vm, extensible, &d, target_desc) {
-            return Err(fail(vm, T, Some(k), "trap returned a descriptor incompatible with the target's property"));
-        }
-        if !result.configurable() {
-            match target_desc {
-                Some(td) if !td.configurable() => {
-                    if !result.is_accessor() && !result.writable() && td.writable() {
-                        return Err(fail(vm, T, Some(k), "trap reported non-writable for a writable property of the target"));
-                    }
-                }
-                _ => return Err(fail(vm, T, Some(k), "trap reported non-configurable for a property that is configurable or missing on the target")),
-            }
-        }
-        return Ok(Some(result));
+    let (t, found) = trap_or_target(vm, p, T)?;
+    let Some((h, f)) = found else { return Ok(vm.get_own(t, k)) };
+    let kv = key_arg(vm, k)?;
+    let r = vm.call(f, h, &[t, kv])?;
+    if !r.is_obj() && !r.is_undefined() {
+        return Err(fail(vm, T, Some(k), "trap returned neither object nor undefined"));
     }
+    vm.stack.push(r);
+    let target_desc = vm.get_own_property(t, k)?;
+    if r.is_undefined() {
+        check_may_be_absent(vm, T, t, k, target_desc, "trap returned undefined")?;
+        return Ok(None);
+    }
+    let extensible = vm.is_extensible_op(t)?;
+    let d = to_descriptor(vm, r)?;
+    let result = complete(&d);
+    if !is_compatible(vm, extensible, &d, target_desc) {
+        return Err(fail(vm, T, Some(k), "trap returned a descriptor incompatible with the target's property"));
+    }
+    if !result.configurable() {
+        match target_desc {
+            Some(td) if !td.configurable() => {
+                if !result.is_accessor() && !result.writable() && td.writable() {
+                    return Err(fail(vm, T, Some(k), "trap reported non-writable for a writable property of the target"));
+                }
+            }
+            _ => return Err(fail(vm, T, Some(k), "trap reported non-configurable for a property that is configurable or missing on the target")),
+        }
+    }
+    Ok(Some(result))
 }
 
 /// [[DefineOwnProperty]] of a proxy (called from `Vm::define_own`).
@@ -340,50 +372,42 @@ pub fn define(vm: &mut Vm, p: Value, k: PropKey, d: PropDesc) -> JsResult<bool> 
     rooted(vm, |vm| proxy_define(vm, p, k, d))
 }
 
-fn proxy_define(vm: &mut Vm, mut p: Value, k: PropKey, d: PropDesc) -> JsResult<bool> {
+fn proxy_define(vm: &mut Vm, p: Value, k: PropKey, d: PropDesc) -> JsResult<bool> {
     const T: &str = "defineProperty";
-    loop {
-        let (t, h) = parts(vm, p, T)?;
-        let Some(f) = trap(vm, h, T)? else {
-            if vm.is_proxy(t) {
-                p = t;
-                continue;
-            }
-            return vm.define_own(t, k, d);
-        };
-        let kv = key_arg(vm, k)?;
-        let dobj = from_partial_descriptor(vm, &d)?;
-        vm.stack.push(dobj);
-        let r = vm.call(f, h, &[t, kv, dobj])?;
-        if !vm.to_boolean(r) {
-            return Ok(false);
-        }
-        let target_desc = vm.get_own_property(t, k)?;
-        let extensible = vm.is_extensible_op(t)?;
-        let setting_config_false = d.configurable == Some(false);
-        match target_desc {
-            None => {
-                if !extensible {
-                    return Err(fail(vm, T, Some(k), "trap returned truish for adding a property to a non-extensible target"));
-                }
-                if setting_config_false {
-                    return Err(fail(vm, T, Some(k), "trap returned truish for defining a non-configurable property that does not exist on the target"));
-                }
-            }
-            Some(td) => {
-                if !is_compatible(vm, extensible, &d, Some(td)) {
-                    return Err(fail(vm, T, Some(k), "trap returned truish for a descriptor incompatible with the target's property"));
-                }
-                if setting_config_false && td.configurable() {
-                    return Err(fail(vm, T, Some(k), "trap returned truish for defining a non-configurable property that is configurable on the target"));
-                }
-                if !td.is_accessor() && !td.configurable() && td.writable() && d.writable == Some(false) {
-                    return Err(fail(vm, T, Some(k), "trap returned truish for making a non-configurable writable property non-writable"));
-                }
-            }
-        }
-        return Ok(true);
+    let (t, found) = trap_or_target(vm, p, T)?;
+    let Some((h, f)) = found else { return vm.define_own(t, k, d) };
+    let kv = key_arg(vm, k)?;
+    let dobj = from_partial_descriptor(vm, &d)?;
+    vm.stack.push(dobj);
+    let r = vm.call(f, h, &[t, kv, dobj])?;
+    if !vm.to_boolean(r) {
+        return Ok(false);
     }
+    let target_desc = vm.get_own_property(t, k)?;
+    let extensible = vm.is_extensible_op(t)?;
+    let setting_config_false = d.configurable == Some(false);
+    match target_desc {
+        None => {
+            if !extensible {
+                return Err(fail(vm, T, Some(k), "trap returned truish for adding a property to a non-extensible target"));
+            }
+            if setting_config_false {
+                return Err(fail(vm, T, Some(k), "trap returned truish for defining a non-configurable property that does not exist on the target"));
+            }
+        }
+        Some(td) => {
+            if !is_compatible(vm, extensible, &d, Some(td)) {
+                return Err(fail(vm, T, Some(k), "trap returned truish for a descriptor incompatible with the target's property"));
+            }
+            if setting_config_false && td.configurable() {
+                return Err(fail(vm, T, Some(k), "trap returned truish for defining a non-configurable property that is configurable on the target"));
+            }
+            if !td.is_accessor() && !td.configurable() && td.writable() && d.writable == Some(false) {
+                return Err(fail(vm, T, Some(k), "trap returned truish for making a non-configurable writable property non-writable"));
+            }
+        }
+    }
+    Ok(true)
 }
 
 /// [[HasProperty]] from `o`, a proxy met on a prototype chain walk (called from
@@ -413,8 +437,8 @@ fn has_walk(vm: &mut Vm, o: Value, k: PropKey) -> JsResult<bool> {
             continue;
         }
         walk_step(vm, &mut steps)?;
-        let (t, h) = parts(vm, cur, T)?;
-        let Some(f) = trap(vm, h, T)? else {
+        let (t, h, f) = parts_and_trap(vm, cur, T)?;
+        let Some(f) = f else {
             cur = t;
             continue;
         };
@@ -422,14 +446,8 @@ fn has_walk(vm: &mut Vm, o: Value, k: PropKey) -> JsResult<bool> {
         let r = vm.call(f, h, &[t, kv])?;
         let b = vm.to_boolean(r);
         if !b {
-            if let Some(td) = vm.get_own_property(t, k)? {
-                if !td.configurable() {
-                    return Err(fail(vm, T, Some(k), "trap returned falsish for a non-configurable property of the target"));
-                }
-                if !vm.is_extensible_op(t)? {
-                    return Err(fail(vm, T, Some(k), "trap returned falsish for a property of a non-extensible target"));
-                }
-            }
+            let td = vm.get_own_property(t, k)?;
+            check_may_be_absent(vm, T, t, k, td, "trap returned falsish")?;
         }
         return Ok(b);
     }
@@ -467,8 +485,8 @@ fn get_walk(vm: &mut Vm, o: Value, k: PropKey, receiver: Value) -> JsResult<Valu
             continue;
         }
         walk_step(vm, &mut steps)?;
-        let (t, h) = parts(vm, cur, T)?;
-        let Some(f) = trap(vm, h, T)? else {
+        let (t, h, f) = parts_and_trap(vm, cur, T)?;
+        let Some(f) = f else {
             cur = t;
             continue;
         };
@@ -522,8 +540,8 @@ fn set_walk(vm: &mut Vm, o: Value, k: PropKey, v: Value, receiver: Value) -> JsR
             continue;
         }
         walk_step(vm, &mut steps)?;
-        let (t, h) = parts(vm, cur, T)?;
-        let Some(f) = trap(vm, h, T)? else {
+        let (t, h, f) = parts_and_trap(vm, cur, T)?;
+        let Some(f) = f else {
             cur = t;
             continue;
         };
@@ -546,196 +564,131 @@ fn set_walk(vm: &mut Vm, o: Value, k: PropKey, v: Value, receiver: Value) -> JsR
     }
 }
 
-fn proxy_delete(vm: &mut Vm, mut p: Value, k: PropKey) -> JsResult<bool> {
+fn proxy_delete(vm: &mut Vm, p: Value, k: PropKey) -> JsResult<bool> {
     const T: &str = "deleteProperty";
-    loop {
-        let (t, h) = parts(vm, p, T)?;
-        let Some(f) = trap(vm, h, T)? else {
-            if vm.is_proxy(t) {
-                p = t;
-                continue;
-            }
-            return Ok(vm.delete_own(t, k));
-        };
-        let kv = key_arg(vm, k)?;
-        let r = vm.call(f, h, &[t, kv])?;
-        if !vm.to_boolean(r) {
-            return Ok(false);
-        }
-        let Some(td) = vm.get_own_property(t, k)? else { return Ok(true) };
-        if !td.configurable() {
-            return Err(fail(vm, T, Some(k), "trap returned truish for a non-configurable property of the target"));
-        }
-        if !vm.is_extensible_op(t)? {
-            return Err(fail(vm, T, Some(k), "trap returned truish for a property of a non-extensible target"));
-        }
-        return Ok(true);
+    let (t, found) = trap_or_target(vm, p, T)?;
+    let Some((h, f)) = found else { return Ok(vm.delete_own(t, k)) };
+    let kv = key_arg(vm, k)?;
+    let r = vm.call(f, h, &[t, kv])?;
+    if !vm.to_boolean(r) {
+        return Ok(false);
     }
+    let td = vm.get_own_property(t, k)?;
+    check_may_be_absent(vm, T, t, k, td, "trap returned truish")?;
+    Ok(true)
 }
 
-fn proxy_own_keys(vm: &mut Vm, mut p: Value) -> JsResult<Vec<PropKey>> {
+fn proxy_own_keys(vm: &mut Vm, p: Value) -> JsResult<Vec<PropKey>> {
     const T: &str = "ownKeys";
-    loop {
-        let (t, h) = parts(vm, p, T)?;
-        let Some(f) = trap(vm, h, T)? else {
-            if vm.is_proxy(t) {
-                p = t;
-                continue;
-            }
-            return Ok(vm.own_keys(t));
+    let (t, found) = trap_or_target(vm, p, T)?;
+    let Some((h, f)) = found else { return Ok(vm.own_keys(t)) };
+    let r = vm.call(f, h, &[t])?;
+    if !r.is_obj() {
+        return Err(fail(vm, T, None, "trap result is not an object"));
+    }
+    vm.stack.push(r);
+    let n = vm.length_of(r)?;
+    if n > (u32::MAX - 1) as f64 {
+        return Err(vm.throw_range("'ownKeys' on proxy: trap result is too long"));
+    }
+    let mut keys = Vec::new();
+    let mut seen = HashSet::new();
+    for i in 0..n as u32 {
+        let e = vm.get(r, PropKey::Index(i), r)?;
+        let k = if e.is_str() {
+            vm.key_from_string(e)?
+        } else if e.is_sym() {
+            PropKey::Key(e)
+        } else {
+            return Err(fail(vm, T, None, "trap result contains a value that is neither a string nor a symbol"));
         };
-        let r = vm.call(f, h, &[t])?;
-        if !r.is_obj() {
-            return Err(fail(vm, T, None, "trap result is not an object"));
+        let kw = vm.key_word_value(k);
+        vm.stack.push(kw);
+        if !seen.insert(k) {
+            return Err(fail(vm, T, Some(k), "trap result contains a duplicate"));
         }
-        vm.stack.push(r);
-        let n = vm.length_of(r)?;
-        if n > (u32::MAX - 1) as f64 {
-            return Err(vm.throw_range("'ownKeys' on proxy: trap result is too long"));
+        keys.push(k);
+    }
+    let extensible = vm.is_extensible_op(t)?;
+    let target_keys = vm.own_property_keys(t)?;
+    let mut configurable = Vec::new();
+    let mut fixed = Vec::new();
+    for tk in target_keys {
+        match vm.get_own_property(t, tk)? {
+            Some(d) if !d.configurable() => fixed.push(tk),
+            _ => configurable.push(tk),
         }
-        let mut keys = Vec::new();
-        let mut seen = HashSet::new();
-        for i in 0..n as u32 {
-            let e = vm.get(r, PropKey::Index(i), r)?;
-            let k = if e.is_str() {
-                vm.key_from_string(e)?
-            } else if e.is_sym() {
-                PropKey::Key(e)
-            } else {
-                return Err(fail(vm, T, None, "trap result contains a value that is neither a string nor a symbol"));
-            };
-            let kw = vm.key_word_value(k);
-            vm.stack.push(kw);
-            if !seen.insert(k) {
-                return Err(fail(vm, T, Some(k), "trap result contains a duplicate"));
-            }
-            keys.push(k);
-        }
-        let extensible = vm.is_extensible_op(t)?;
-        let target_keys = vm.own_property_keys(t)?;
-        let mut configurable = Vec::new();
-        let mut fixed = Vec::new();
-        for tk in target_keys {
-            match vm.get_own_property(t, tk)? {
-                Some(d) if !d.configurable() => fixed.push(tk),
-                _ => configurable.push(tk),
-            }
-        }
-        if extensible && fixed.is_empty() {
-            return Ok(keys);
-        }
-        for k in fixed {
-            if !seen.remove(&k) {
-                return Err(fail(vm, T, Some(k), "trap result does not include a non-configurable key of the target"));
-            }
-        }
-        if extensible {
-            return Ok(keys);
-        }
-        for k in configurable {
-            if !seen.remove(&k) {
-                return Err(fail(vm, T, Some(k), "trap result does not include a key of the non-extensible target"));
-            }
-        }
-        if let Some(&k) = seen.iter().next() {
-            return Err(fail(vm, T, Some(k), "trap result includes a key the non-extensible target does not have"));
-        }
+    }
+    if extensible && fixed.is_empty() {
         return Ok(keys);
     }
-}
-
-fn proxy_get_prototype_of(vm: &mut Vm, mut p: Value) -> JsResult<Value> {
-    const T: &str = "getPrototypeOf";
-    loop {
-        let (t, h) = parts(vm, p, T)?;
-        let Some(f) = trap(vm, h, T)? else {
-            if vm.is_proxy(t) {
-                p = t;
-                continue;
-            }
-            return Ok(vm.proto_of(t));
-        };
-        let r = vm.call(f, h, &[t])?;
-        if !r.is_obj() && !r.is_null() {
-            return Err(fail(vm, T, None, "trap returned neither object nor null"));
+    for k in fixed {
+        if !seen.remove(&k) {
+            return Err(fail(vm, T, Some(k), "trap result does not include a non-configurable key of the target"));
         }
-        vm.stack.push(r);
-        if vm.is_extensible_op(t)? {
-            return Ok(r);
-        }
-        let tp = vm.get_prototype_of(t)?;
-        if r != tp {
-            return Err(fail(vm, T, None, "trap returned a prototype different from the non-extensible target's"));
-        }
-        return Ok(r);
     }
+    if extensible {
+        return Ok(keys);
+    }
+    for k in configurable {
+        if !seen.remove(&k) {
+            return Err(fail(vm, T, Some(k), "trap result does not include a key of the non-extensible target"));
+        }
+    }
+    if let Some(&k) = seen.iter().next() {
+        return Err(fail(vm, T, Some(k), "trap result includes a key the non-extensible target does not have"));
+    }
+    Ok(keys)
 }
 
-fn proxy_set_prototype_of(vm: &mut Vm, mut p: Value, v: Value) -> JsResult<bool> {
+fn proxy_get_prototype_of(vm: &mut Vm, p: Value) -> JsResult<Value> {
+    const T: &str = "getPrototypeOf";
+    let (t, found) = trap_or_target(vm, p, T)?;
+    let Some((h, f)) = found else { return Ok(vm.proto_of(t)) };
+    let r = vm.call(f, h, &[t])?;
+    if !r.is_obj() && !r.is_null() {
+        return Err(fail(vm, T, None, "trap returned neither object nor null"));
+    }
+    vm.stack.push(r);
+    check_fixed_prototype(vm, T, t, r, "trap returned a prototype different from the non-extensible target's")?;
+    Ok(r)
+}
+
+fn proxy_set_prototype_of(vm: &mut Vm, p: Value, v: Value) -> JsResult<bool> {
     const T: &str = "setPrototypeOf";
     vm.stack.push(v);
-    loop {
-        let (t, h) = parts(vm, p, T)?;
-        let Some(f) = trap(vm, h, T)? else {
-            if vm.is_proxy(t) {
-                p = t;
-                continue;
-            }
-            return Ok(ordinary_set_prototype_of(vm, t, v));
-        };
-        let r = vm.call(f, h, &[t, v])?;
-        if !vm.to_boolean(r) {
-            return Ok(false);
-        }
-        if vm.is_extensible_op(t)? {
-            return Ok(true);
-        }
-        let tp = vm.get_prototype_of(t)?;
-        if v != tp {
-            return Err(fail(vm, T, None, "trap returned truish for changing the prototype of a non-extensible target"));
-        }
-        return Ok(true);
+    let (t, found) = trap_or_target(vm, p, T)?;
+    let Some((h, f)) = found else { return Ok(ordinary_set_prototype_of(vm, t, v)) };
+    let r = vm.call(f, h, &[t, v])?;
+    if !vm.to_boolean(r) {
+        return Ok(false);
     }
+    check_fixed_prototype(vm, T, t, v, "trap returned truish for changing the prototype of a non-extensible target")?;
+    Ok(true)
 }
 
-fn proxy_is_extensible(vm: &mut Vm, mut p: Value) -> JsResult<bool> {
+fn proxy_is_extensible(vm: &mut Vm, p: Value) -> JsResult<bool> {
     const T: &str = "isExtensible";
-    loop {
-        let (t, h) = parts(vm, p, T)?;
-        let Some(f) = trap(vm, h, T)? else {
-            if vm.is_proxy(t) {
-                p = t;
-                continue;
-            }
-            return Ok(vm.is_extensible(t));
-        };
-        let r = vm.call(f, h, &[t])?;
-        let b = vm.to_boolean(r);
-        if b != vm.is_extensible_op(t)? {
-            return Err(fail(vm, T, None, "trap result does not reflect the extensibility of the target"));
-        }
-        return Ok(b);
+    let (t, found) = trap_or_target(vm, p, T)?;
+    let Some((h, f)) = found else { return Ok(vm.is_extensible(t)) };
+    let r = vm.call(f, h, &[t])?;
+    let b = vm.to_boolean(r);
+    if b != vm.is_extensible_op(t)? {
+        return Err(fail(vm, T, None, "trap result does not reflect the extensibility of the target"));
     }
+    Ok(b)
 }
 
-fn proxy_prevent_extensions(vm: &mut Vm, mut p: Value) -> JsResult<bool> {
+fn proxy_prevent_extensions(vm: &mut Vm, p: Value) -> JsResult<bool> {
     const T: &str = "preventExtensions";
-    loop {
-        let (t, h) = parts(vm, p, T)?;
-        let Some(f) = trap(vm, h, T)? else {
-            if vm.is_proxy(t) {
-                p = t;
-                continue;
-            }
-            return vm.prevent_extensions(t);
-        };
-        let r = vm.call(f, h, &[t])?;
-        let b = vm.to_boolean(r);
-        if b && vm.is_extensible_op(t)? {
-            return Err(fail(vm, T, None, "trap returned truish but the target is extensible"));
-        }
-        return Ok(b);
+    let (t, found) = trap_or_target(vm, p, T)?;
+    let Some((h, f)) = found else { return vm.prevent_extensions(t) };
+    let r = vm.call(f, h, &[t])?;
+    let b = vm.to_boolean(r);
+    if b && vm.is_extensible_op(t)? {
+        return Err(fail(vm, T, None, "trap returned truish but the target is extensible"));
     }
+    Ok(b)
 }
 
 /// [[Call]] and [[Construct]] of the proxy at `stack[base]` (this at `base + 1`, the
@@ -747,14 +700,10 @@ pub fn call(vm: &mut Vm, base: usize, argc: usize, new_target: Value) -> JsResul
     let name = if construct { "construct" } else { "apply" };
     let this = vm.stack[base + 1];
     let args: Vec<Value> = vm.stack[base + 2..base + 2 + argc].to_vec();
-    let mut p = vm.stack[base];
-    rooted(vm, |vm| loop {
-        let (t, h) = parts(vm, p, name)?;
-        let Some(f) = trap(vm, h, name)? else {
-            if vm.is_proxy(t) {
-                p = t;
-                continue;
-            }
+    let p = vm.stack[base];
+    rooted(vm, |vm| {
+        let (t, found) = trap_or_target(vm, p, name)?;
+        let Some((h, f)) = found else {
             return if construct { vm.construct(t, &args, new_target) } else { vm.call(t, this, &args) };
         };
         let arr = vm.new_array(&args)?;
@@ -766,6 +715,6 @@ pub fn call(vm: &mut Vm, base: usize, argc: usize, new_target: Value) -> JsResul
         if !r.is_obj() {
             return Err(fail(vm, name, None, "trap returned a non-object"));
         }
-        return Ok(r);
+        Ok(r)
     })
 }
