@@ -196,6 +196,18 @@ fn piped(dir: &std::path::Path, args: &[&str], input: &str) -> (Vec<String>, Str
     (lines(&String::from_utf8_lossy(&out.stdout)), String::from_utf8_lossy(&out.stderr).to_string(), out.status.code())
 }
 
+/// Restarts the shell on `dir/s`, feeds it each check's input and asserts `Restored session`
+/// then each expected output line; removes `dir`.
+fn check_after_restart(dir: &std::path::Path, checks: &[(&str, &str)]) {
+    let input: String = checks.iter().map(|(c, _)| format!("{c}\n")).collect();
+    let (got, _, _) = piped(dir, &["s"], &input);
+    assert_eq!(got[0], "Restored session");
+    for (i, (c, want)) in checks.iter().enumerate() {
+        assert_eq!(got.get(i + 1).map(String::as_str), Some(*want), "{c}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 #[test]
 fn dot_commands_load_status_and_errors_that_roll_back() {
     let dir = tempdir("commands");
@@ -307,13 +319,7 @@ fn built_in_state_survives_sigkill() {
         ("wm.get(key) + ' ' + wm.has({})", "'weak value false'"),
         ("m", "Map(3) { { k: 1 } => 'obj', NaN => 'nan', 'z' => [ 1, 2 ] }"),
     ];
-    let input: String = checks.iter().map(|(c, _)| format!("{c}\n")).collect();
-    let (got, _, _) = piped(&dir, &["s"], &input);
-    assert_eq!(got[0], "Restored session");
-    for (i, (c, want)) in checks.iter().enumerate() {
-        assert_eq!(got.get(i + 1).map(String::as_str), Some(*want), "{c}");
-    }
-    let _ = std::fs::remove_dir_all(&dir);
+    check_after_restart(&dir, &checks);
 }
 
 #[test]
@@ -338,13 +344,7 @@ fn typed_arrays_and_bigints_survive_sigkill() {
         ("wallet.total.toString().length + ' ' + wallet.total % 10n", "'30 9'"),
         ("f64.map(x => x * 2)[1]", "-1"),
     ];
-    let input: String = checks.iter().map(|(c, _)| format!("{c}\n")).collect();
-    let (got, _, _) = piped(&dir, &["s"], &input);
-    assert_eq!(got[0], "Restored session");
-    for (i, (c, want)) in checks.iter().enumerate() {
-        assert_eq!(got.get(i + 1).map(String::as_str), Some(*want), "{c}");
-    }
-    let _ = std::fs::remove_dir_all(&dir);
+    check_after_restart(&dir, &checks);
 }
 
 #[test]
@@ -365,13 +365,7 @@ fn proxies_survive_sigkill() {
         ("r.proxy.b", "2"),
         ("r.revoke(); try { r.proxy.b } catch (e) { e.constructor.name }", "'TypeError'"),
     ];
-    let input: String = checks.iter().map(|(c, _)| format!("{c}\n")).collect();
-    let (got, _, _) = piped(&dir, &["s"], &input);
-    assert_eq!(got[0], "Restored session");
-    for (i, (c, want)) in checks.iter().enumerate() {
-        assert_eq!(got.get(i + 1).map(String::as_str), Some(*want), "{c}");
-    }
-    let _ = std::fs::remove_dir_all(&dir);
+    check_after_restart(&dir, &checks);
 }
 
 #[test]

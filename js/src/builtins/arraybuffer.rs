@@ -527,17 +527,7 @@ fn detach_native(vm: &mut Vm, a: &Args) -> JsResult<Value> {
 /// Gives the global object a `$262` object (made if absent) with `detachArrayBuffer`, the
 /// host hook test262's `detachArrayBuffer.js` needs. Only the conformance runner calls this.
 pub fn install_test262_host(vm: &mut Vm) -> JsResult<()> {
-    let g = vm.global();
-    let k = vm.key_from_str("$262")?;
-    let host = match vm.get_own(g, k) {
-        Some(p) if p.value.is_obj() => p.value,
-        _ => {
-            let op = vm.i(I::ObjectProto);
-            let h = vm.new_plain(op)?;
-            vm.put(g, k, h, attr::WC)?;
-            h
-        }
-    };
+    let host = super::global::test262_host_object(vm)?;
     vm.def_method(host, "$262.detachArrayBuffer")?;
     Ok(())
 }

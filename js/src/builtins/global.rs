@@ -17,20 +17,26 @@ pub const NATIVES: &[NativeDef] = &[
     def("$262.evalScript", eval_script, 1),
 ];
 
+/// The global object's `$262` (made if absent): every test262 host hook hangs from it.
+pub fn test262_host_object(vm: &mut Vm) -> JsResult<Value> {
+    let g = vm.global();
+    let k = vm.key_from_str("$262")?;
+    if let Some(p) = vm.get_own(g, k) {
+        if p.value.is_obj() {
+            return Ok(p.value);
+        }
+    }
+    let op = vm.i(I::ObjectProto);
+    let h = vm.new_plain(op)?;
+    vm.put(g, k, h, attr::WC)?;
+    Ok(h)
+}
+
 /// Installs the test262 host object `$262` (`global`, `evalScript`) on the global object.
 /// Only the conformance runner asks for it; it is not part of the realm.
 pub fn install_test262_host(vm: &mut Vm) -> JsResult<()> {
     let g = vm.global();
-    let k = vm.key_from_str("$262")?;
-    let host = match vm.get_own(g, k) {
-        Some(p) if p.value.is_obj() => p.value,
-        _ => {
-            let op = vm.i(I::ObjectProto);
-            let h = vm.new_plain(op)?;
-            vm.put(g, k, h, attr::WC)?;
-            h
-        }
-    };
+    let host = test262_host_object(vm)?;
     vm.def_methods(host, &["$262.evalScript"])?;
     vm.def_value(host, "global", g, attr::WC)
 }

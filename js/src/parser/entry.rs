@@ -56,7 +56,7 @@ impl<'a> Parser<'a> {
                     Some(false) => FunctionKind::Setter,
                     None => FunctionKind::Method,
                 };
-                let _ = FnFlags { kind, super_prop: true, super_call: false, field_init: false, generator: false, is_async: false };
+                let _ = FnFlags { kind, super_prop: true, super_call: false, generator: false, is_async: false };
                 let derived = self.ctx.allow_super_call;
                 let kind = if derived && kind == FunctionKind::Method { FunctionKind::ClassConstructor { derived: true } } else { kind };
                 self.parse_method(start, kind, derived, super::expr::key_name(&key))?

@@ -12,7 +12,6 @@ pub(crate) struct FnFlags {
     pub kind: FunctionKind,
     pub super_prop: bool,
     pub super_call: bool,
-    pub field_init: bool,
     pub generator: bool,
     pub is_async: bool,
 }
@@ -257,7 +256,6 @@ impl<'a> Parser<'a> {
         FnCtx {
             strict: self.ctx.strict,
             in_function: true,
-            is_arrow: arrow,
             allow_new_target: if arrow { self.ctx.allow_new_target } else { true },
             allow_super_prop: if arrow { self.ctx.allow_super_prop } else { flags.super_prop },
             allow_super_call: if arrow { self.ctx.allow_super_call } else { flags.super_call },
@@ -494,7 +492,7 @@ impl<'a> Parser<'a> {
             self.ctx.decl_special = false;
             r?;
         }
-        let f = self.parse_function_rest(start, name, FnFlags { kind: FunctionKind::Declaration, super_prop: false, super_call: false, field_init: false, generator, is_async })?;
+        let f = self.parse_function_rest(start, name, FnFlags { kind: FunctionKind::Declaration, super_prop: false, super_call: false, generator, is_async })?;
         let mut f = f;
         if let Some(fm) = Rc::get_mut(&mut f) {
             fm.scope.lexical_names = std::mem::take(&mut fm.scope.lexical_names);
@@ -513,7 +511,7 @@ impl<'a> Parser<'a> {
         self.ctx.generator = sg;
         self.ctx.is_async = sa;
         let name = name?;
-        self.parse_function_rest(start, name, FnFlags { kind: FunctionKind::Expression, super_prop: false, super_call: false, field_init: false, generator, is_async })
+        self.parse_function_rest(start, name, FnFlags { kind: FunctionKind::Expression, super_prop: false, super_call: false, generator, is_async })
     }
 
     /// Method / getter / setter / constructor: at `(`.
@@ -522,7 +520,7 @@ impl<'a> Parser<'a> {
     }
 
     pub(crate) fn parse_method_ext(&mut self, start: u32, kind: FunctionKind, derived_ctor: bool, name: Option<Atom>, generator: bool, is_async: bool) -> PResult<Rc<Function>> {
-        let flags = FnFlags { kind, super_prop: true, super_call: derived_ctor, field_init: false, generator, is_async };
+        let flags = FnFlags { kind, super_prop: true, super_call: derived_ctor, generator, is_async };
         let mut f = self.parse_function_rest(start, None, flags)?;
         if let Some(fm) = Rc::get_mut(&mut f) {
             fm.name = name;
@@ -553,7 +551,7 @@ impl<'a> Parser<'a> {
         }
         self.next()?; // =>
         self.enter()?;
-        let flags = FnFlags { kind: FunctionKind::Arrow, super_prop: false, super_call: false, field_init: false, generator: false, is_async };
+        let flags = FnFlags { kind: FunctionKind::Arrow, super_prop: false, super_call: false, generator: false, is_async };
         let mut new_ctx = self.new_ctx(flags);
         // a direct eval in the parameters (parsed as the outer code's) is the arrow's too
         new_ctx.has_direct_eval = self.last_eval_at.is_some_and(|at| at >= start);
@@ -735,7 +733,7 @@ impl<'a> Parser<'a> {
                     return Err(self.err(kstart, "Classes may not have a field named 'constructor' (or a static field named 'prototype')"));
                 }
                 let init = if self.eat(T::Assign)? {
-                    let flags = FnFlags { kind: FunctionKind::Method, super_prop: true, super_call: false, field_init: true, generator: false, is_async: false };
+                    let flags = FnFlags { kind: FunctionKind::Method, super_prop: true, super_call: false, generator: false, is_async: false };
                     let mut ctx = self.new_ctx(flags);
                     ctx.in_field_init = true;
                     ctx.in_function = false;

@@ -61,7 +61,6 @@ pub(crate) struct Label {
 pub(crate) struct FnCtx {
     strict: bool,
     in_function: bool,
-    is_arrow: bool,
     allow_new_target: bool,
     allow_super_prop: bool,
     allow_super_call: bool,
@@ -257,10 +256,6 @@ impl<'a> Parser<'a> {
 
     pub(crate) fn is_name(&self, s: &str) -> bool {
         self.tok.kind == T::Name && !self.tok.escaped && &self.src[self.tok.start as usize..self.tok.end as usize] == s
-    }
-
-    pub(crate) fn tok_name(&self) -> &str {
-        self.lex.ident_name(&self.tok)
     }
 
     pub(crate) fn atom(&mut self, s: &str) -> Atom {
