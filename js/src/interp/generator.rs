@@ -736,15 +736,7 @@ impl Vm {
         let (fr, _) = self.g_open(start, nk::FOROF, 5)?;
         let r = (|| {
             if self.fphase(fr, 1) == 0 {
-                let env = self.fget(fr, 4);
-                if !env.is_empty() {
-                    self.env = env;
-                } else if let Some(tdz) = self.for_head_tdz(g.cx, left)? {
-                    self.fset(fr, 4, tdz);
-                    self.env = tdz;
-                }
-                let o = self.g_expr(g, right)?;
-                self.env = outer;
+                let o = self.g_for_right(g, fr, 4, left, right, outer)?;
                 let (iter, next) = self.get_iterator(o)?;
                 self.fset(fr, 2, iter);
                 self.fset(fr, 3, next);
@@ -765,13 +757,7 @@ impl Vm {
                         self.fset(fr, 1, Value::int(2));
                     }
                     let v = self.fget(fr, 5);
-                    (|| {
-                        self.g_head(g, fr, 4, left, v, outer)?;
-                        let env = self.env;
-                        self.fset(fr, 4, env);
-                        self.fset(fr, 1, Value::int(3));
-                        self.g_loop_body(g, body, labels)
-                    })()
+                    self.g_head_body(g, fr, 4, left, v, outer, body, labels)
                 };
                 self.env = outer;
                 match res {
@@ -805,6 +791,59 @@ impl Vm {
         })();
         self.env = outer;
         self.g_close(fr, base, r)
+    }
+
+    /// Evaluates the right side of a for-in/of/await loop in the head's TDZ environment
+    /// (kept in slot `slot` so that a suspension inside it resumes there); back in `outer` after.
+    #[allow(clippy::too_many_arguments)]
+    fn g_for_right(&mut self, g: &G, fr: Value, slot: usize, left: &ForHead, right: &Expr, outer: Value) -> JsResult<Value> {
+        let env = self.fget(fr, slot);
+        if !env.is_empty() {
+            self.env = env;
+        } else if let Some(tdz) = self.for_head_tdz(g.cx, left)? {
+            self.fset(fr, slot, tdz);
+            self.env = tdz;
+        }
+        let o = self.g_expr(g, right)?;
+        self.env = outer;
+        Ok(o)
+    }
+
+    /// Binds the head (`g_head`), records its environment in slot `slot`, enters phase 3
+    /// and runs the body.
+    #[allow(clippy::too_many_arguments)]
+    fn g_head_body(
+        &mut self,
+        g: &G,
+        fr: Value,
+        slot: usize,
+        left: &ForHead,
+        v: Value,
+        outer: Value,
+        body: &Stmt,
+        labels: &[Atom],
+    ) -> JsResult<Option<Completion>> {
+        self.g_head(g, fr, slot, left, v, outer)?;
+        let env = self.env;
+        self.fset(fr, slot, env);
+        self.fset(fr, 1, Value::int(3));
+        self.g_loop_body(g, body, labels)
+    }
+
+    /// IteratorComplete + IteratorValue of an iterator result `x` (left on the stack):
+    /// None when done.
+    fn g_result_value(&mut self, x: Value) -> JsResult<Option<Value>> {
+        if !x.is_obj() {
+            return Err(self.throw_type("Iterator result is not an object"));
+        }
+        self.stack.push(x);
+        let dk = self.key_atom(A::done);
+        let d = self.get(x, dk, x)?;
+        if self.to_boolean(d) {
+            return Ok(None);
+        }
+        let vk = self.key_atom(A::value);
+        Ok(Some(self.get(x, vk, x)?))
     }
 
     /// Binds the head of a for-in/of to `v` (as `bind_for_head`); a let/const head's
@@ -845,15 +884,7 @@ impl Vm {
         let (fr, _) = self.g_open(start, nk::FORIN, 5)?;
         let r = (|| {
             if self.fphase(fr, 1) == 0 {
-                let env = self.fget(fr, 5);
-                if !env.is_empty() {
-                    self.env = env;
-                } else if let Some(tdz) = self.for_head_tdz(g.cx, left)? {
-                    self.fset(fr, 5, tdz);
-                    self.env = tdz;
-                }
-                let o = self.g_expr(g, right)?;
-                self.env = outer;
+                let o = self.g_for_right(g, fr, 5, left, right, outer)?;
                 self.fset(fr, 5, Value::EMPTY);
                 if o.is_nullish() {
                     return Ok(Completion::Normal);
@@ -888,13 +919,7 @@ impl Vm {
                         }
                         self.fset(fr, 1, Value::int(2));
                     }
-                    (|| {
-                        self.g_head(g, fr, 5, left, k, outer)?;
-                        let env = self.env;
-                        self.fset(fr, 5, env);
-                        self.fset(fr, 1, Value::int(3));
-                        self.g_loop_body(g, body, labels)
-                    })()
+                    self.g_head_body(g, fr, 5, left, k, outer, body, labels)
                 };
                 self.env = outer;
                 if let Some(done) = res? {
@@ -922,34 +947,8 @@ impl Vm {
         let (fr, _) = self.g_open(start, nk::FORAWAIT, 8)?;
         let r = (|| {
             if self.fphase(fr, 1) == 0 {
-                let env = self.fget(fr, 4);
-                if !env.is_empty() {
-                    self.env = env;
-                } else if let Some(tdz) = self.for_head_tdz(g.cx, left)? {
-                    self.fset(fr, 4, tdz);
-                    self.env = tdz;
-                }
-                let o = self.g_expr(g, right)?;
-                self.env = outer;
-                self.stack.push(o);
-                let ak = self.i(I::SymAsyncIterator);
-                let m = self.get_method(o, PropKey::Key(ak))?;
-                let (iter, next, sync) = match m {
-                    Some(m) => {
-                        let it = self.call(m, o, &[])?;
-                        if !it.is_obj() {
-                            return Err(self.throw_type("Result of the Symbol.asyncIterator method is not an object"));
-                        }
-                        self.stack.push(it);
-                        let nk = self.key_atom(A::next);
-                        let next = self.get(it, nk, it)?;
-                        (it, next, false)
-                    }
-                    None => {
-                        let (it, next) = self.get_iterator(o)?;
-                        (it, next, true)
-                    }
-                };
+                let o = self.g_for_right(g, fr, 4, left, right, outer)?;
+                let (iter, next, sync) = self.g_async_iterator(o)?;
                 self.fset(fr, 2, iter);
                 self.fset(fr, 3, next);
                 self.fset(fr, 6, Value::bool(sync));
@@ -970,17 +969,7 @@ impl Vm {
                     }
                     let r = self.call(next, iter, &[])?;
                     if sync {
-                        if !r.is_obj() {
-                            return Err(self.throw_type("Iterator result is not an object"));
-                        }
-                        self.stack.push(r);
-                        let dk = self.key_atom(A::done);
-                        let d = self.get(r, dk, r)?;
-                        if self.to_boolean(d) {
-                            return Ok(Completion::Normal);
-                        }
-                        let vk = self.key_atom(A::value);
-                        let v = self.get(r, vk, r)?;
+                        let Some(v) = self.g_result_value(r)? else { return Ok(Completion::Normal) };
                         return self.g_suspend(fr, 6, v, true);
                     }
                     return self.g_suspend(fr, 6, r, true);
@@ -998,17 +987,8 @@ impl Vm {
                     let v = if sync {
                         x
                     } else {
-                        if !x.is_obj() {
-                            return Err(self.throw_type("Iterator result is not an object"));
-                        }
-                        self.stack.push(x);
-                        let dk = self.key_atom(A::done);
-                        let d = self.get(x, dk, x)?;
-                        if self.to_boolean(d) {
-                            return Ok(Completion::Normal);
-                        }
-                        let vk = self.key_atom(A::value);
-                        self.get(x, vk, x)?
+                        let Some(v) = self.g_result_value(x)? else { return Ok(Completion::Normal) };
+                        v
                     };
                     self.fset(fr, 5, v);
                     self.fset(fr, 1, Value::int(2));
@@ -1019,13 +999,7 @@ impl Vm {
                     self.g_loop_body(g, body, labels)
                 } else {
                     let v = self.fget(fr, 5);
-                    (|| {
-                        self.g_head(g, fr, 4, left, v, outer)?;
-                        let env = self.env;
-                        self.fset(fr, 4, env);
-                        self.fset(fr, 1, Value::int(3));
-                        self.g_loop_body(g, body, labels)
-                    })()
+                    self.g_head_body(g, fr, 4, left, v, outer, body, labels)
                 };
                 self.env = outer;
                 let (k, v) = match res {
@@ -1066,6 +1040,29 @@ impl Vm {
         self.g_close(fr, base, r)
     }
 
+    /// GetIterator(o, async): the iterator, its `next` and whether it is a sync iterator
+    /// (no Symbol.asyncIterator method); `o` and the iterator are left on the stack.
+    fn g_async_iterator(&mut self, o: Value) -> JsResult<(Value, Value, bool)> {
+        self.stack.push(o);
+        let ak = self.i(I::SymAsyncIterator);
+        match self.get_method(o, PropKey::Key(ak))? {
+            Some(m) => {
+                let it = self.call(m, o, &[])?;
+                if !it.is_obj() {
+                    return Err(self.throw_type("Result of the Symbol.asyncIterator method is not an object"));
+                }
+                self.stack.push(it);
+                let nk = self.key_atom(A::next);
+                let next = self.get(it, nk, it)?;
+                Ok((it, next, false))
+            }
+            None => {
+                let (it, next) = self.get_iterator(o)?;
+                Ok((it, next, true))
+            }
+        }
+    }
+
     /// After the awaited `return()` of a for-await loop: the completion that left the loop.
     fn g_await_close_done(&mut self, fr: Value) -> JsResult<Completion> {
         let (kind, x) = self.g_sent.take().unwrap_or((resume::NEXT, Value::UNDEFINED));
@@ -1082,8 +1079,14 @@ impl Vm {
 
     /// The completion saved in slots 7-8 of a for-await frame.
     fn g_pending(&mut self, fr: Value) -> JsResult<Completion> {
-        let v = self.fget(fr, 8);
-        match self.fget(fr, 7).payload() {
+        self.g_saved_completion(fr, 7, 8)
+    }
+
+    /// Resumes the completion whose kind (`ck::*`) is saved in slot `kind_slot` and whose
+    /// value (return value, label or exception) is in slot `value_slot`.
+    fn g_saved_completion(&mut self, fr: Value, kind_slot: usize, value_slot: usize) -> JsResult<Completion> {
+        let v = self.fget(fr, value_slot);
+        match self.fget(fr, kind_slot).payload() {
             ck::NORMAL => Ok(Completion::Normal),
             ck::RETURN => {
                 self.ret = v;
@@ -1187,24 +1190,7 @@ impl Vm {
                 Completion::Normal => {}
                 c => return Ok(c),
             }
-            let v = self.fget(fr, 3);
-            match self.fget(fr, 2).payload() {
-                ck::NORMAL => Ok(Completion::Normal),
-                ck::RETURN => {
-                    self.ret = v;
-                    Ok(Completion::Return)
-                }
-                ck::BREAK => Ok(Completion::Break(self.label_atom(v))),
-                ck::CONTINUE => Ok(Completion::Continue(self.label_atom(v))),
-                ck::GEN_RETURN => {
-                    self.ret = v;
-                    Err(Throw::GenReturn)
-                }
-                _ => {
-                    self.exception = v;
-                    Err(Throw::Exception)
-                }
-            }
+            self.g_saved_completion(fr, 2, 3)
         })();
         self.env = outer;
         self.g_close(fr, base, r)
@@ -1618,24 +1604,7 @@ impl Vm {
             let mut received = match self.fphase(fr, 1) {
                 0 => {
                     let o = self.g_expr(g, arg)?;
-                    self.stack.push(o);
-                    let ak = self.i(I::SymAsyncIterator);
-                    let (iter, next, sync) = match self.get_method(o, PropKey::Key(ak))? {
-                        Some(m) => {
-                            let it = self.call(m, o, &[])?;
-                            if !it.is_obj() {
-                                return Err(self.throw_type("Result of the Symbol.asyncIterator method is not an object"));
-                            }
-                            self.stack.push(it);
-                            let nk = self.key_atom(A::next);
-                            let next = self.get(it, nk, it)?;
-                            (it, next, false)
-                        }
-                        None => {
-                            let (it, next) = self.get_iterator(o)?;
-                            (it, next, true)
-                        }
-                    };
+                    let (iter, next, sync) = self.g_async_iterator(o)?;
                     self.fset(fr, 2, iter);
                     self.fset(fr, 3, next);
                     self.fset(fr, 4, Value::bool(sync));
