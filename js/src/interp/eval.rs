@@ -1015,6 +1015,20 @@ impl Vm {
         }
     }
 
+    /// The callee `o[k]` of a call `o.k(...)` and its `this` (`o`); an optional `o?.k` whose
+    /// `o` is nullish short-circuits.
+    fn method_and_this(&mut self, cx: &Ctx, object: &Expr, prop: &MemberProp, optional: bool) -> JsResult<(Value, Value)> {
+        let o = self.eval_expr(cx, object)?;
+        if optional && o.is_nullish() {
+            return Err(Throw::ShortCircuit);
+        }
+        self.stack.push(o);
+        let k = self.member_key(cx, prop)?;
+        let f = self.get_v(o, k)?;
+        self.stack.pop();
+        Ok((f, o))
+    }
+
     pub(crate) fn member_key(&mut self, cx: &Ctx, p: &MemberProp) -> JsResult<PropKey> {
         match p {
             MemberProp::Name(n) => {
@@ -1622,30 +1636,12 @@ impl Vm {
         let r = (|| {
             // the callee and its `this`
             let (f, this) = match &callee.kind {
-                ExprKind::Member { object, prop, optional: opt_m } => {
-                    let o = self.eval_expr(cx, object)?;
-                    if *opt_m && o.is_nullish() {
-                        return Err(Throw::ShortCircuit);
-                    }
-                    self.stack.push(o);
-                    let k = self.member_key(cx, prop)?;
-                    let f = self.get_v(o, k)?;
-                    self.stack.pop();
-                    (f, o)
-                }
+                ExprKind::Member { object, prop, optional: opt_m } => self.method_and_this(cx, object, prop, *opt_m)?,
                 // `(a?.b)()`: a short-circuited chain gives undefined, otherwise a's `this`
                 ExprKind::OptionalChain(chain) if matches!(chain.kind, ExprKind::Member { .. }) => {
                     let r = (|| {
                         let ExprKind::Member { object, prop, optional: opt_m } = &chain.kind else { return Ok((self.eval_expr(cx, chain)?, Value::UNDEFINED)) };
-                        let o = self.eval_expr(cx, object)?;
-                        if *opt_m && o.is_nullish() {
-                            return Err(Throw::ShortCircuit);
-                        }
-                        self.stack.push(o);
-                        let k = self.member_key(cx, prop)?;
-                        let f = self.get_v(o, k)?;
-                        self.stack.pop();
-                        Ok((f, o))
+                        self.method_and_this(cx, object, prop, *opt_m)
                     })();
                     match r {
                         Err(Throw::ShortCircuit) => (Value::UNDEFINED, Value::UNDEFINED),

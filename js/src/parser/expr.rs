@@ -746,14 +746,7 @@ impl<'a> Parser<'a> {
                     params.push(self.expr_to_param(a)?);
                 }
             }
-            let mut names = Vec::new();
-            for p in &params {
-                p.target.bound_names(&mut names);
-            }
-            if let Some(r) = &rest {
-                r.bound_names(&mut names);
-            }
-            if names.iter().any(|n| &**n == "await") {
+            if super::func::binds_await(&params, &rest) {
                 return Err(self.err(start, "'await' is not a valid parameter name in an async function"));
             }
             // an arrow in the parameters is parsed with [+Await] too: `async (a = (await) => {}) => {}`

@@ -16,6 +16,18 @@ pub(crate) struct FnFlags {
     pub is_async: bool,
 }
 
+/// Whether a parameter list binds the name `await`.
+pub(crate) fn binds_await(params: &[PatElem], rest: &Option<Box<Pattern>>) -> bool {
+    let mut names = Vec::new();
+    for p in params {
+        p.target.bound_names(&mut names);
+    }
+    if let Some(r) = rest {
+        r.bound_names(&mut names);
+    }
+    names.iter().any(|n| &**n == "await")
+}
+
 impl<'a> Parser<'a> {
     // ------------------------------------------------------------ patterns
 
@@ -537,17 +549,8 @@ impl<'a> Parser<'a> {
         if self.ctx.suspends.iter().any(|&p| p >= start && p < self.tok.start) {
             return Err(self.err(start, "Yield/await expressions are not allowed in arrow function parameters"));
         }
-        if !is_async {
-            let mut names = Vec::new();
-            for p in &params {
-                p.target.bound_names(&mut names);
-            }
-            if let Some(r) = &rest {
-                r.bound_names(&mut names);
-            }
-            if names.iter().any(|n| &**n == "await") {
-                self.ctx.await_param_arrows.push(start);
-            }
+        if !is_async && binds_await(&params, &rest) {
+            self.ctx.await_param_arrows.push(start);
         }
         self.next()?; // =>
         self.enter()?;
