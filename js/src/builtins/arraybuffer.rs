@@ -6,8 +6,8 @@
 //! `Heap::bytes_mut`. A detached buffer has `null` for `bytes` and length 0.
 //!
 //! Buffers are at most [`MAX_BYTE_LENGTH`] bytes: a bigger request (or one the heap cannot
-//! hold) is a RangeError. Resizable buffers and `transfer` are not implemented (their
-//! test262 features are out of scope).
+//! hold) is a RangeError. Buffers have a fixed length: resizable buffers and `transfer` are
+//! outside the engine's feature list (their test262 features are out of scope).
 //!
 //! A DataView (class DATA_VIEW) holds `[buffer, byteOffset, byteLength]`.
 

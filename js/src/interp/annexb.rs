@@ -64,6 +64,19 @@ struct Walk<'a> {
 }
 
 impl Walk<'_> {
+    /// A loop body, inside the scope of its head's `let`/`const` names (if any).
+    fn loop_body(&mut self, decl: Option<&VarDecl>, body: &Stmt) {
+        let mut head = Vec::new();
+        if let Some(v) = decl.filter(|v| v.kind != VarKind::Var) {
+            for d in &v.decls {
+                d.target.bound_names(&mut head);
+            }
+        }
+        self.stack.push(head);
+        self.stmt(body);
+        self.stack.pop();
+    }
+
     fn stmt(&mut self, s: &Stmt) {
         match &s.kind {
             StmtKind::Block(b) => self.block(b),
@@ -74,30 +87,18 @@ impl Walk<'_> {
                 }
             }
             StmtKind::For { init, body, .. } => {
-                let mut head = Vec::new();
-                if let Some(ForInit::Var(v)) = init {
-                    if v.kind != VarKind::Var {
-                        for d in &v.decls {
-                            d.target.bound_names(&mut head);
-                        }
-                    }
-                }
-                self.stack.push(head);
-                self.stmt(body);
-                self.stack.pop();
+                let decl = match init {
+                    Some(ForInit::Var(v)) => Some(&**v),
+                    _ => None,
+                };
+                self.loop_body(decl, body);
             }
             StmtKind::ForIn { left, body, .. } | StmtKind::ForOf { left, body, .. } => {
-                let mut head = Vec::new();
-                if let ForHead::Var(v) = left {
-                    if v.kind != VarKind::Var {
-                        for d in &v.decls {
-                            d.target.bound_names(&mut head);
-                        }
-                    }
-                }
-                self.stack.push(head);
-                self.stmt(body);
-                self.stack.pop();
+                let decl = match left {
+                    ForHead::Var(v) => Some(&**v),
+                    _ => None,
+                };
+                self.loop_body(decl, body);
             }
             StmtKind::While(_, b) | StmtKind::DoWhile(b, _) | StmtKind::With(_, b) | StmtKind::Labeled(_, b) => self.stmt(b),
             StmtKind::Try { block, handler, finalizer } => {

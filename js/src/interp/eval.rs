@@ -1081,6 +1081,37 @@ impl Vm {
         }
     }
 
+    /// `++`/`--` on a resolved reference: ToNumeric of the old value, the new one written
+    /// back; the result is the new value (prefix) or the old numeric one (postfix). The caller
+    /// truncates the stack.
+    pub(crate) fn update_lref(&mut self, cx: &Ctx, r: LRef, op: UpdateOp, prefix: bool) -> JsResult<Value> {
+        self.push_lref(r);
+        let old = self.lref_get(r)?;
+        let n = self.to_numeric(old)?;
+        let delta = if op == UpdateOp::Inc { 1 } else { -1 };
+        let nv = if n.is_bigint() {
+            self.stack.push(n);
+            self.bigint_add_small(n, delta)?
+        } else {
+            Value::num(n.as_num() + delta as f64)
+        };
+        self.stack.push(nv);
+        self.lref_put(cx, r, nv)?;
+        Ok(if prefix { nv } else { n })
+    }
+
+    /// `...v` in an array literal: appends v's iterated values to `arr` from index `*i` on.
+    pub(crate) fn spread_into(&mut self, arr: Value, i: &mut u32, v: Value) -> JsResult<()> {
+        self.stack.push(v);
+        let vals = self.iterate_to_vec(v)?;
+        for x in vals {
+            self.create_data_property(arr, PropKey::Index(*i), x)?;
+            *i += 1;
+        }
+        self.stack.pop();
+        Ok(())
+    }
+
     pub(crate) fn push_lref(&mut self, r: LRef) {
         match r {
             LRef::Binding(b) => self.push_ref(b),
@@ -1229,19 +1260,7 @@ impl Vm {
                 self.push_lref(r);
                 let res = (|| {
                     let r = self.lref_resolve_key(r, false)?;
-                    self.push_lref(r);
-                    let old = self.lref_get(r)?;
-                    let n = self.to_numeric(old)?;
-                    let delta = if *op == UpdateOp::Inc { 1 } else { -1 };
-                    let nv = if n.is_bigint() {
-                        self.stack.push(n);
-                        self.bigint_add_small(n, delta)?
-                    } else {
-                        Value::num(n.as_num() + delta as f64)
-                    };
-                    self.stack.push(nv);
-                    self.lref_put(cx, r, nv)?;
-                    Ok(if *prefix { nv } else { n })
+                    self.update_lref(cx, r, *op, *prefix)
                 })();
                 self.stack.truncate(base);
                 res
@@ -1715,13 +1734,7 @@ impl Vm {
                     None => i += 1,
                     Some(Expr { kind: ExprKind::Spread(inner), .. }) => {
                         let v = self.eval_expr(cx, inner)?;
-                        self.stack.push(v);
-                        let vals = self.iterate_to_vec(v)?;
-                        for x in vals {
-                            self.create_data_property(arr, PropKey::Index(i), x)?;
-                            i += 1;
-                        }
-                        self.stack.pop();
+                        self.spread_into(arr, &mut i, v)?;
                     }
                     Some(e) => {
                         let v = self.eval_expr(cx, e)?;

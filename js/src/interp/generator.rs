@@ -1455,13 +1455,7 @@ impl Vm {
                             None => i += 1,
                             Some(Expr { kind: ExprKind::Spread(inner), .. }) => {
                                 let v = self.g_expr(g, inner)?;
-                                self.stack.push(v);
-                                let vals = self.iterate_to_vec(v)?;
-                                for x in vals {
-                                    self.create_data_property(arr, PropKey::Index(i), x)?;
-                                    i += 1;
-                                }
-                                self.stack.pop();
+                                self.spread_into(arr, &mut i, v)?;
                             }
                             Some(x) => {
                                 let v = self.g_expr(g, x)?;
@@ -1493,19 +1487,7 @@ impl Vm {
                 let (fr, _) = self.g_open(start, nk::UPDATE, 1)?;
                 let r = (|| {
                     let lr = self.g_lref(g, fr, 1, target)?;
-                    self.push_lref(lr);
-                    let old = self.lref_get(lr)?;
-                    let n = self.to_numeric(old)?;
-                    let delta = if *op == UpdateOp::Inc { 1 } else { -1 };
-                    let nv = if n.is_bigint() {
-                        self.stack.push(n);
-                        self.bigint_add_small(n, delta)?
-                    } else {
-                        Value::num(n.as_num() + delta as f64)
-                    };
-                    self.stack.push(nv);
-                    self.lref_put(g.cx, lr, nv)?;
-                    Ok(if *prefix { nv } else { n })
+                    self.update_lref(g.cx, lr, *op, *prefix)
                 })();
                 self.g_close(fr, base, r)
             }
