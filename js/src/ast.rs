@@ -278,7 +278,8 @@ pub enum ExprKind {
 
 #[derive(Debug)]
 pub enum MemberProp {
-    Name(Atom),
+    /// `.name`, with the inline cache of the reads and writes through it.
+    Name(Atom, crate::vm::shape::PropIc),
     Computed(Box<Expr>),
 }
 

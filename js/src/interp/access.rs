@@ -2,6 +2,7 @@
 //! [[Call]] / [[Construct]] dispatch.
 
 use crate::vm::object::{attr, class, flag, PropDesc, PropKey};
+use crate::vm::shape::PropIc;
 use crate::vm::{JsResult, Throw, Value, Vm, A, I};
 use super::proxy::PROXY_PROTO;
 
@@ -72,6 +73,33 @@ impl Vm {
             }
             cur = next;
         }
+    }
+
+    /// GetV of a named key through an inline cache (filled on a miss).
+    #[inline]
+    pub fn get_ic(&mut self, o: Value, k: PropKey, ic: &PropIc) -> JsResult<Value> {
+        if !o.is_obj() {
+            return self.get_v(o, k);
+        }
+        if let Some(v) = self.ic_get(o, ic) {
+            return Ok(v);
+        }
+        let v = self.get(o, k, o)?;
+        self.ic_fill_get(o, k, ic);
+        Ok(v)
+    }
+
+    /// PutValue of a named key through an inline cache (filled on a miss).
+    #[inline]
+    pub fn put_ic(&mut self, o: Value, k: PropKey, v: Value, strict: bool, ic: &PropIc) -> JsResult<()> {
+        if o.is_obj() && self.ic_set(o, v, ic) {
+            return Ok(());
+        }
+        self.put_value(o, k, v, strict)?;
+        if o.is_obj() {
+            self.ic_fill_set(o, k, ic);
+        }
+        Ok(())
     }
 
     /// GetV: [[Get]] on any value (primitives read through their prototype).

@@ -1024,14 +1024,17 @@ impl Vm {
         }
         self.stack.push(o);
         let k = self.member_key(cx, prop)?;
-        let f = self.get_v(o, k)?;
+        let f = match prop {
+            MemberProp::Name(_, ic) => self.get_ic(o, k, ic)?,
+            MemberProp::Computed(_) => self.get_v(o, k)?,
+        };
         self.stack.pop();
         Ok((f, o))
     }
 
     pub(crate) fn member_key(&mut self, cx: &Ctx, p: &MemberProp) -> JsResult<PropKey> {
         match p {
-            MemberProp::Name(n) => {
+            MemberProp::Name(n, _) => {
                 let a = self.atom_of(&cx.ci, n)?;
                 Ok(PropKey::Key(a))
             }
@@ -1159,7 +1162,7 @@ impl Vm {
         let this = self.this_value()?;
         self.stack.push(this);
         let kv = match p {
-            MemberProp::Name(n) => self.atom_of(&cx.ci, n),
+            MemberProp::Name(n, _) => self.atom_of(&cx.ci, n),
             MemberProp::Computed(e) => match self.eval_expr(cx, e) {
                 Ok(v) if v.is_obj() => Ok(v),
                 Ok(v) => self.to_property_key(v).map(|k| self.key_word_value(k)),
@@ -1330,6 +1333,20 @@ impl Vm {
                 self.note_position(e.span.start);
                 if *optional && o.is_nullish() {
                     return Err(Throw::ShortCircuit);
+                }
+                if let MemberProp::Name(n, ic) = prop {
+                    if o.is_obj() {
+                        if let Some(v) = self.ic_get(o, ic) {
+                            return Ok(v);
+                        }
+                    }
+                    self.stack.push(o);
+                    let r = match self.atom_of(&cx.ci, n) {
+                        Ok(a) => self.get_ic(o, PropKey::Key(a), ic),
+                        Err(t) => Err(t),
+                    };
+                    self.stack.pop();
+                    return r;
                 }
                 self.stack.push(o);
                 let k = self.member_key(cx, prop);
@@ -1564,7 +1581,14 @@ impl Vm {
             }
         }
         let texpr = match target {
-            Pattern::Expr(e) => &**e,
+            Pattern::Expr(e) => {
+                if let ExprKind::Member { object, prop: MemberProp::Name(n, ic), optional: false } = &e.kind {
+                    if matches!(op, AssignOp::Assign | AssignOp::Bin(_)) {
+                        return self.assign_named(cx, op, object, n, ic, value);
+                    }
+                }
+                &**e
+            }
             Pattern::Ident(n, span) => {
                 // identifiers arrive as patterns
                 let a = self.atom_of(&cx.ci, n)?;
@@ -1575,6 +1599,31 @@ impl Vm {
         };
         let r = self.eval_lref(cx, texpr)?;
         self.assign_to(cx, op, r, value, None, texpr.span)
+    }
+
+    /// `o.name = v` and `o.name op= v` through the node's inline cache.
+    fn assign_named(&mut self, cx: &Ctx, op: AssignOp, object: &Expr, n: &crate::ast::Atom, ic: &crate::vm::shape::PropIc, value: &Expr) -> JsResult<Value> {
+        let o = self.eval_expr(cx, object)?;
+        let base = self.stack.len();
+        self.stack.push(o);
+        let r = (|| {
+            let k = PropKey::Key(self.atom_of(&cx.ci, n)?);
+            let v = match op {
+                AssignOp::Bin(b) => {
+                    let old = self.get_ic(o, k, ic)?;
+                    self.stack.push(old);
+                    let rv = self.eval_expr(cx, value)?;
+                    self.stack.push(rv);
+                    self.binary(b, old, rv)?
+                }
+                _ => self.eval_expr(cx, value)?,
+            };
+            self.stack.push(v);
+            self.put_ic(o, k, v, cx.strict, ic)?;
+            Ok(v)
+        })();
+        self.stack.truncate(base);
+        r
     }
 
     pub(crate) fn assign_to(&mut self, cx: &Ctx, op: AssignOp, r: LRef, value: &Expr, named: Option<&Pattern>, _span: Span) -> JsResult<Value> {

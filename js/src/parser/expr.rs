@@ -411,7 +411,7 @@ impl<'a> Parser<'a> {
                     }
                     let a = self.tok_atom();
                     self.next()?;
-                    MemberProp::Name(a)
+                    MemberProp::Name(a, Default::default())
                 } else {
                     self.next()?;
                     let e = self.with_in(|p| p.parse_expression())?;
@@ -536,7 +536,7 @@ impl<'a> Parser<'a> {
         }
         let a = self.tok_atom();
         self.next()?;
-        Ok(MemberProp::Name(a))
+        Ok(MemberProp::Name(a, Default::default()))
     }
 
     pub(crate) fn parse_arguments(&mut self) -> PResult<Vec<Expr>> {

@@ -41,6 +41,10 @@ pub mod kind {
     pub const BIGINT: u8 = 11;
     /// The bytes of an ArrayBuffer (raw: `len` bytes after the header, padded to a word).
     pub const BYTES: u8 = 12;
+    /// The named property values of a shaped object: `[shape][v0][v1]...` (see `vm::shape`).
+    pub const SLOTS: u8 = 13;
+    /// A shape: `[transitions][k0][a0][k1][a1]...` (see `vm::shape`).
+    pub const SHAPE: u8 = 14;
 }
 
 /// Kinds whose body is raw data, not values.

@@ -5,6 +5,7 @@
 pub mod bigint;
 pub mod cells;
 pub mod object;
+pub mod shape;
 pub mod string;
 pub mod value;
 
@@ -47,7 +48,7 @@ impl From<ken::Error> for Throw {
 
 /// Bumped whenever the layout of any cell, the intrinsics list or the native table changes:
 /// a heap from another layout refuses to open.
-pub const LAYOUT_VERSION: u64 = 2;
+pub const LAYOUT_VERSION: u64 = 3;
 const REALM_MAGIC: u64 = 0x6B65_6E2D_6A73_726D; // "ken-jsrm"
 pub const REALM_ROOT: &str = "js.realm";
 
@@ -128,6 +129,8 @@ intrinsics! {
     Float32Array, Float64Array, BigInt64Array, BigUint64Array, Int8ArrayProto, Uint8ArrayProto,
     Uint8ClampedArrayProto, Int16ArrayProto, Uint16ArrayProto, Int32ArrayProto, Uint32ArrayProto,
     Float32ArrayProto, Float64ArrayProto, BigInt64ArrayProto, BigUint64ArrayProto,
+    // the root of the shape tree (see `vm::shape`) and how many shapes exist (an integer)
+    RootShape, ShapeCount,
 }
 
 /// How `print` and `console.log` output leaves the process.
@@ -162,6 +165,10 @@ pub struct Vm {
     /// cell they may name can have been freed (collection, rollback). Starts at 1, so a
     /// fresh (zeroed) cache never matches.
     pub ic_epoch: u64,
+    /// Generation of the prototype-chain hits of the property inline caches
+    /// (`vm::shape::PropIc`): bumped when an object that is a prototype changes its keys or
+    /// its own prototype.
+    pub proto_epoch: u64,
     pub heap: Heap,
     pub cells: Cells,
     realm: PPtr<RealmMeta>,
@@ -187,6 +194,8 @@ pub struct Vm {
     pub frames: Vec<(Value, Value, u32)>,
     /// Key -> entry index for big property tables (volatile).
     pub prop_index: HashMap<u64, HashMap<u64, u32>>,
+    /// Shape -> its transitions by (key, attributes), for shapes with many (volatile).
+    pub transition_index: HashMap<u64, HashMap<(u64, u64), u64>>,
     pub interrupt: Arc<AtomicBool>,
     pub depth: u32,
     pub max_depth: u32,
@@ -263,6 +272,7 @@ impl Vm {
             fn_cache: vec![None; FN_CACHE_SIZE],
             frames: Vec::new(),
             prop_index: HashMap::new(),
+            transition_index: HashMap::new(),
             interrupt: Arc::new(AtomicBool::new(false)),
             depth: 0,
             max_depth: 2000,
@@ -277,6 +287,7 @@ impl Vm {
             g_await: false,
             unhandled_rejections: Vec::new(),
             ic_epoch: next_epoch(),
+            proto_epoch: next_epoch(),
         };
         if created {
             vm.create_realm().map_err(|e| format!("creating the realm: {e:?}"))?;
@@ -297,6 +308,7 @@ impl Vm {
         self.intr = vec![Value::UNDEFINED; I::COUNT as usize];
         let il = self.new_list(&self.intr.clone())?;
         self.realm_mut().intrinsics = il;
+        self.create_root_shape()?;
         crate::builtins::init_realm(self)?;
         let intr = self.intr.clone();
         for (i, v) in intr.iter().enumerate() {
@@ -318,7 +330,9 @@ impl Vm {
         self.code_cache.clear();
         self.fn_cache.iter_mut().for_each(|e| *e = None);
         self.prop_index.clear();
+        self.transition_index.clear();
         self.ic_epoch = next_epoch();
+        self.proto_epoch = next_epoch();
         self.load_realm();
         self.stack.clear();
         self.env_stack.clear();
@@ -442,6 +456,7 @@ impl Vm {
         let r = self.cells.sweep(&mut self.heap);
         // caches may name freed cells
         self.prop_index.clear();
+        self.transition_index.clear();
         let live: Vec<u64> = self.code_cache.keys().copied().filter(|&off| self.cells_live(off)).collect();
         self.code_cache.retain(|off, _| live.contains(off));
         self.fn_cache.iter_mut().for_each(|e| *e = None);

@@ -1,13 +1,16 @@
 //! Objects: layout, own properties, and the ordinary internal methods
 //! ([[GetOwnProperty]], [[DefineOwnProperty]], [[Get]], [[Set]], [[Delete]], [[OwnPropertyKeys]]).
 //!
-//! An object cell is `[header][proto][props][elems][class slots...]`. `props` is a property
-//! table cell (entries `key, value, attributes` in insertion order; a volatile hash index for
-//! big tables); `elems` is a dense vector of values for array-index keys (holes are EMPTY).
-//! An index property with non-default attributes, or far beyond the dense part, lives in the
-//! table under an integer key instead.
+//! An object cell is `[header][proto][props][elems][class slots...]`. `props` holds the named
+//! properties: nothing yet, a SLOTS vector whose keys are in a shared shape (see `vm::shape`),
+//! or, in dictionary mode, a property table cell of its own (entries `key, value, attributes`
+//! in insertion order; a volatile hash index for big tables). `elems` is a dense vector of
+//! values for array-index keys (holes are EMPTY). An index property with non-default
+//! attributes, or far beyond the dense part, lives in the table under an integer key instead
+//! (which puts the object in dictionary mode).
 
 use super::cells::{header, kind};
+use super::shape::Named;
 use super::value::Value;
 use super::{JsResult, Vm, VmResult, A, I};
 use crate::vm::string::array_index;
@@ -62,6 +65,9 @@ pub mod flag {
     /// A refused [[Set]] throws a TypeError in sloppy code too, as in strict code (records of
     /// ken/model refuse unknown properties loudly; see builtins/module.rs).
     pub const LOUD_SETS: u8 = 64;
+    /// The object is (or was) some object's prototype: changes to its keys or prototype
+    /// invalidate prototype hits of the inline caches (see `vm::shape`).
+    pub const IS_PROTO: u8 = 128;
 }
 
 pub mod attr {
@@ -175,6 +181,7 @@ impl Vm {
     pub fn new_object_with(&mut self, cls: u16, proto: Value, extra: usize) -> VmResult<Value> {
         let n = 3 + extra;
         let off = self.alloc_cell(8 + 8 * n as u64, header(kind::OBJECT, flag::EXTENSIBLE, cls, n as u32))?;
+        self.mark_proto(proto);
         self.set_word(off, PROTO, proto);
         self.set_word(off, PROPS, Value::UNDEFINED);
         self.set_word(off, ELEMS, Value::UNDEFINED);
@@ -243,6 +250,8 @@ impl Vm {
         self.word(o.off(), PROTO)
     }
     pub fn set_proto_raw(&mut self, o: Value, p: Value) {
+        self.proto_changing(o);
+        self.mark_proto(p);
         self.set_word(o.off(), PROTO, p)
     }
     pub fn is_callable(&self, v: Value) -> bool {
@@ -301,13 +310,147 @@ impl Vm {
 
     // ----- property table -------------------------------------------------------------------
 
+    /// The dictionary table of `o`, if it is in dictionary mode.
     fn table(&self, o: Value) -> Option<u64> {
-        let t = self.word(o.off(), PROPS);
-        if t.is_cell() {
-            Some(t.off())
-        } else {
-            None
+        match self.named(o) {
+            Named::Dict(t) => Some(t),
+            _ => None,
         }
+    }
+
+    /// Puts `o` in dictionary mode (a table holding its shaped properties); returns the table.
+    fn to_dict(&mut self, o: Value) -> VmResult<Option<u64>> {
+        match self.named(o) {
+            Named::Dict(t) => Ok(Some(t)),
+            Named::Empty => Ok(None),
+            Named::Shaped { slots, shape } => {
+                self.proto_changing(o);
+                let n = self.shape_len(shape);
+                let cap = (n * 2).max(4);
+                let len = 1 + 3 * cap;
+                let t = self.alloc_cell(8 + 8 * len as u64, header(kind::PROPS, 0, 0, len as u32))?;
+                for i in 0..n {
+                    let k = self.word(shape, 2 + 2 * i);
+                    let a = self.word(shape, 3 + 2 * i);
+                    let v = self.word(slots, 2 + i);
+                    self.set_word(t, 2 + 3 * i, k);
+                    self.set_word(t, 3 + 3 * i, v);
+                    self.set_word(t, 4 + 3 * i, a);
+                }
+                self.set_word(t, 1, Value::int(n as u64));
+                self.set_word(o.off(), PROPS, Value::cell(t));
+                Ok(Some(t))
+            }
+        }
+    }
+
+    /// Index of key word `kw` in table `t` (for the inline caches).
+    pub(crate) fn table_index(&mut self, t: u64, kw: u64) -> Option<usize> {
+        self.table_find(t, kw)
+    }
+    pub(crate) fn table_attrs(&self, t: u64, i: usize) -> u8 {
+        self.word(t, 4 + 3 * i).payload() as u8
+    }
+
+    /// A property read from its value word and attributes (an accessor's word is its
+    /// ACCESSOR cell).
+    fn decode(&self, v: Value, a: u8) -> Prop {
+        if a & attr::ACCESSOR != 0 {
+            Prop { value: Value::UNDEFINED, getter: self.word(v.off(), 1), setter: self.word(v.off(), 2), attrs: a }
+        } else {
+            Prop::data(v, a)
+        }
+    }
+
+    /// The value word to store for `p`, reusing `cur` when it is already an ACCESSOR cell.
+    fn encode(&mut self, cur: Value, cur_attrs: u8, p: &Prop) -> VmResult<Value> {
+        if !p.is_accessor() {
+            return Ok(p.value);
+        }
+        let acc = if cur_attrs & attr::ACCESSOR != 0 && cur.is_cell() {
+            cur
+        } else {
+            Value::cell(self.alloc_cell(24, header(kind::ACCESSOR, 0, 0, 2))?)
+        };
+        self.set_word(acc.off(), 1, p.getter);
+        self.set_word(acc.off(), 2, p.setter);
+        Ok(acc)
+    }
+
+    /// Own named (table or shape) property `kw` of `o`.
+    fn named_get(&mut self, o: Value, kw: u64) -> Option<Prop> {
+        match self.named(o) {
+            Named::Empty => None,
+            Named::Shaped { slots, shape } => {
+                let i = self.shape_find(shape, kw)?;
+                let a = self.shape_attrs(shape, i);
+                Some(self.decode(self.word(slots, 2 + i), a))
+            }
+            Named::Dict(t) => {
+                let i = self.table_find(t, kw)?;
+                Some(self.entry(t, i))
+            }
+        }
+    }
+
+    /// Writes named property `k` (new or existing) in `o`'s shape or table.
+    fn named_store(&mut self, o: Value, k: PropKey, p: Prop) -> VmResult<()> {
+        let kw = k.word();
+        let shaped = match self.named(o) {
+            Named::Dict(_) => None,
+            Named::Empty => Some((None, self.root_shape())),
+            Named::Shaped { slots, shape } => Some((Some(slots), shape)),
+        };
+        if let Some((slots, shape)) = shaped {
+            if matches!(k, PropKey::Index(_)) {
+                self.to_dict(o)?;
+            } else if let Some(i) = slots.and_then(|_| self.shape_find(shape, kw)) {
+                let slots = slots.unwrap();
+                let a = self.shape_attrs(shape, i);
+                if a == p.attrs {
+                    let cur = self.word(slots, 2 + i);
+                    let v = self.encode(cur, a, &p)?;
+                    self.set_word(slots, 2 + i, v);
+                    return Ok(());
+                }
+                self.to_dict(o)?;
+            } else {
+                // a new key: follow (or make) the transition
+                if let Some(child) = self.shape_child(shape, kw, p.attrs)? {
+                    self.proto_changing(o);
+                    let i = self.shape_len(shape);
+                    let slots = match slots {
+                        Some(s) if i < self.slots_cap(s) => s,
+                        old => {
+                            let cap = old.map(|s| self.slots_cap(s)).unwrap_or(0);
+                            let ncap = (cap * 2).max(i + 1).max(3);
+                            let ns = self.alloc_slots(child, ncap)?;
+                            for j in 0..i {
+                                let w = self.word(old.unwrap(), 2 + j);
+                                self.set_word(ns, 2 + j, w);
+                            }
+                            self.set_word(o.off(), PROPS, Value::cell(ns));
+                            ns
+                        }
+                    };
+                    self.set_word(slots, 1, Value::cell(child));
+                    let v = self.encode(Value::UNDEFINED, 0, &p)?;
+                    self.set_word(slots, 2 + i, v);
+                    return Ok(());
+                }
+                self.to_dict(o)?;
+            }
+        }
+        if let Some(t) = self.table(o) {
+            if let Some(idx) = self.table_find(t, kw) {
+                if self.word(t, 4 + 3 * idx).payload() as u8 != p.attrs {
+                    self.proto_changing(o);
+                }
+                return self.write_entry(t, idx, p);
+            }
+        }
+        self.proto_changing(o);
+        self.table_add(o, k, p)
     }
     fn table_used(&self, t: u64) -> usize {
         self.word(t, 1).payload() as usize
@@ -341,36 +484,21 @@ impl Vm {
         let base = 2 + 3 * i;
         let v = self.word(t, base + 1);
         let a = self.word(t, base + 2).payload() as u8;
-        if a & attr::ACCESSOR != 0 {
-            Prop { value: Value::UNDEFINED, getter: self.word(v.off(), 1), setter: self.word(v.off(), 2), attrs: a }
-        } else {
-            Prop::data(v, a)
-        }
+        self.decode(v, a)
     }
 
     fn write_entry(&mut self, t: u64, i: usize, p: Prop) -> VmResult<()> {
         let base = 2 + 3 * i;
-        let v = if p.is_accessor() {
-            let cur = self.word(t, base + 1);
-            let old_a = self.word(t, base + 2).payload() as u8;
-            let acc = if old_a & attr::ACCESSOR != 0 && cur.is_cell() {
-                cur
-            } else {
-                let off = self.alloc_cell(24, header(kind::ACCESSOR, 0, 0, 2))?;
-                Value::cell(off)
-            };
-            self.set_word(acc.off(), 1, p.getter);
-            self.set_word(acc.off(), 2, p.setter);
-            acc
-        } else {
-            p.value
-        };
+        let cur = self.word(t, base + 1);
+        let old_a = self.word(t, base + 2).payload() as u8;
+        let v = self.encode(cur, old_a, &p)?;
         self.set_word(t, base + 1, v);
         self.set_word(t, base + 2, Value::int(p.attrs as u64));
         Ok(())
     }
 
     fn table_add(&mut self, o: Value, k: PropKey, p: Prop) -> VmResult<()> {
+        self.to_dict(o)?;
         let t = match self.table(o) {
             Some(t) if self.table_used(t) < self.table_cap(t) => t,
             old => self.grow_table(o, old)?,
@@ -507,9 +635,7 @@ impl Vm {
                 _ => {}
             }
         }
-        let t = self.table(o)?;
-        let i = self.table_find(t, k.word())?;
-        let mut p = self.entry(t, i);
+        let mut p = self.named_get(o, k.word())?;
         if let PropKey::Index(ix) = k {
             // a mapped index of an arguments object reads its parameter (10.4.4.1)
             if self.class_of(o) == class::ARGUMENTS {
@@ -738,12 +864,7 @@ impl Vm {
             }
             self.add_flags(o, flag::INDEX_PROPS);
         }
-        if let Some(t) = self.table(o) {
-            if let Some(idx) = self.table_find(t, k.word()) {
-                return self.write_entry(t, idx, p);
-            }
-        }
-        self.table_add(o, k, p)
+        self.named_store(o, k, p)
     }
 
     /// A plain data property write for object creation (no checks).
@@ -849,11 +970,15 @@ impl Vm {
         } else if k == self.key_atom(A::length) && matches!(self.class_of(o), class::ARRAY | class::STRING) {
             return false;
         }
-        let Some(t) = self.table(o) else { return true };
-        let Some(i) = self.table_find(t, k.word()) else { return true };
-        if !self.entry(t, i).configurable() {
-            return false;
+        match self.named_get(o, k.word()) {
+            None => return true,
+            Some(p) if !p.configurable() => return false,
+            Some(_) => {}
         }
+        // deleting leaves the shape tree: the object becomes a dictionary
+        let Ok(Some(t)) = self.to_dict(o) else { return true };
+        let Some(i) = self.table_find(t, k.word()) else { return true };
+        self.proto_changing(o);
         self.table_remove(t, i);
         if let PropKey::Index(ix) = k {
             if self.class_of(o) == class::ARGUMENTS && self.mapped_arg(o, ix).is_some() {
@@ -886,14 +1011,14 @@ impl Vm {
             class::ARRAY | class::STRING => strs.push(self.key_atom(A::length)),
             _ => {}
         }
-        if let Some(t) = self.table(o) {
-            let used = self.table_used(t);
-            for i in 0..used {
-                let w = self.word(t, 2 + 3 * i);
-                if w == Value::EMPTY {
-                    continue;
-                }
-                match PropKey::from_word(w.0) {
+        let named: Vec<u64> = match self.named(o) {
+            Named::Empty => Vec::new(),
+            Named::Shaped { shape, .. } => (0..self.shape_len(shape)).map(|i| self.shape_key(shape, i)).collect(),
+            Named::Dict(t) => (0..self.table_used(t)).map(|i| self.word(t, 2 + 3 * i).0).filter(|&w| w != Value::EMPTY.0).collect(),
+        };
+        {
+            for w in named {
+                match PropKey::from_word(w) {
                     PropKey::Index(n) => idx.push(n),
                     k if k.is_symbol() => syms.push(k),
                     k => strs.push(k),
