@@ -1777,6 +1777,9 @@ impl Vm {
         let base = self.stack.len();
         self.stack.push(arr);
         let r = (|| {
+            if items.iter().all(|it| !matches!(it, Some(Expr { kind: ExprKind::Spread(_), .. }))) {
+                self.reserve_elems(arr, items.len())?;
+            }
             let mut i: u32 = 0;
             for it in items {
                 match it {
@@ -1800,7 +1803,8 @@ impl Vm {
     }
 
     pub(crate) fn eval_object(&mut self, cx: &Ctx, props: &[Property]) -> JsResult<Value> {
-        let o = self.new_object()?;
+        let n = props.iter().filter(|p| !matches!(p, Property::Proto(_) | Property::Spread(_))).count();
+        let o = self.new_object_inline(self.i(crate::vm::I::ObjectProto), n)?;
         let base = self.stack.len();
         self.stack.push(o);
         let r = (|| {

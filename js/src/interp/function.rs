@@ -223,12 +223,22 @@ impl Vm {
             return Ok(t);
         }
         let proto = self.proto_from_ctor(new_target, I::ObjectProto)?;
-        let this = self.new_object_with(class::ORDINARY, proto, 0)?;
+        // room in the object itself for as many properties as the last object built with
+        // this prototype ended up with
+        let hint = if proto.is_obj() { self.ctor_slots.get(&proto.off()).copied().unwrap_or(4) } else { 0 };
+        let this = self.new_object_inline(proto, hint as usize)?;
         self.stack[base + 1] = this;
         if kind & fk::CLASS != 0 {
             self.init_fields(f, this)?;
         }
         let (v, _) = self.invoke(base, argc, new_target, this)?;
+        if proto.is_obj() {
+            if let Some(sh) = self.shape_of(this) {
+                let n = self.shape_len(sh).min(crate::vm::shape::MAX_INLINE) as u8;
+                let e = self.ctor_slots.entry(proto.off()).or_insert(n);
+                *e = (*e).max(n);
+            }
+        }
         Ok(if v.is_obj() { v } else { this })
     }
 

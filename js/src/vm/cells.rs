@@ -67,7 +67,9 @@ pub fn header(k: u8, flags: u8, extra: u16, len: u32) -> u64 {
     k as u64 | (flags as u64) << 8 | (extra as u64) << 16 | (len as u64) << 32
 }
 
-const CLASSES: [u64; 17] = [16, 32, 48, 64, 80, 96, 128, 160, 192, 256, 320, 384, 512, 768, 1024, 1536, 2048];
+// word-granular up to 64 bytes, where most cells are (an empty object is 32, a record's slots
+// or a two-element vector 24-40)
+const CLASSES: [u64; 20] = [16, 24, 32, 40, 48, 56, 64, 80, 96, 128, 160, 192, 256, 320, 384, 512, 768, 1024, 1536, 2048];
 const NC: usize = CLASSES.len();
 pub const MAX_SMALL: u64 = 2048;
 const ARENA: u64 = 64 * 1024;
@@ -337,15 +339,19 @@ impl Cells {
     /// Frees every unmarked cell. Returns (cells freed, live bytes).
     pub fn sweep(&mut self, heap: &mut Heap) -> (u64, u64) {
         let m = *heap.get(self.meta);
-        let mut free = m.free;
+        let in_bump = |a: &Arena| m.bump[a.class] >= a.off && m.bump[a.class] <= a.off + ARENA && m.bump_end[a.class] > a.off;
+        // arenas where nothing survives go back to the heap (except the one each class bumps
+        // in); then the free lists are rebuilt, since they may thread through those arenas
+        let empty: Vec<bool> = self.arenas.iter().enumerate().map(|(i, a)| !in_bump(a) && self.marks[i].iter().all(|&w| w == 0)).collect();
+        let release = empty.iter().any(|&e| e);
+        let mut free = if release { [0u64; NC] } else { m.free };
         let (mut freed, mut live) = (0u64, 0u64);
         for (i, a) in self.arenas.iter().enumerate() {
+            if empty[i] {
+                continue;
+            }
             let csz = CLASSES[a.class];
-            let end = if m.bump[a.class] >= a.off && m.bump[a.class] <= a.off + ARENA && m.bump_end[a.class] > a.off {
-                m.bump[a.class]
-            } else {
-                a.off + (ARENA / csz) * csz
-            };
+            let end = if in_bump(a) { m.bump[a.class] } else { a.off + (ARENA / csz) * csz };
             let marks = &self.marks[i];
             let mut off = a.off;
             let mut idx = 0usize;
@@ -361,6 +367,9 @@ impl Cells {
                         free[a.class] = off;
                         freed += 1;
                     }
+                } else if release {
+                    heap.write(PPtr::<u64>::from_offset(off + 8), Value::int(free[a.class]).0);
+                    free[a.class] = off;
                 }
                 off += csz;
                 idx += 1;
@@ -368,6 +377,23 @@ impl Cells {
         }
         if free != m.free {
             heap.get_mut(self.meta).free = free;
+        }
+        if release {
+            let old = std::mem::take(&mut self.arenas);
+            self.page_arena.clear();
+            let mut kept = Vec::new();
+            for (i, a) in old.into_iter().enumerate() {
+                if empty[i] {
+                    let csz = CLASSES[a.class];
+                    freed += (0..ARENA / csz).filter(|j| heap.read(PPtr::<u64>::from_offset(a.off + j * csz)) as u8 != kind::FREE).count() as u64;
+                    heap.free(a.off, ARENA);
+                } else {
+                    kept.push(a.off | a.class as u64);
+                    self.index_arena(a.off, a.class);
+                }
+            }
+            heap.slice_mut(PPtr::<u64>::from_offset(m.arenas), kept.len()).copy_from_slice(&kept);
+            heap.get_mut(self.meta).arenas_len = kept.len() as u64;
         }
         // large cells
         let dead: Vec<u64> = self.large.iter().copied().filter(|o| !self.large_marks.contains(o)).collect();

@@ -196,6 +196,9 @@ pub struct Vm {
     pub prop_index: HashMap<u64, HashMap<u64, u32>>,
     /// Shape -> its transitions by (key, attributes), for shapes with many (volatile).
     pub transition_index: HashMap<u64, HashMap<(u64, u64), u64>>,
+    /// Prototype -> how many named properties objects constructed with it got (volatile: a
+    /// size hint for their inline slots).
+    pub ctor_slots: HashMap<u64, u8>,
     pub interrupt: Arc<AtomicBool>,
     pub depth: u32,
     pub max_depth: u32,
@@ -273,6 +276,7 @@ impl Vm {
             frames: Vec::new(),
             prop_index: HashMap::new(),
             transition_index: HashMap::new(),
+            ctor_slots: HashMap::new(),
             interrupt: Arc::new(AtomicBool::new(false)),
             depth: 0,
             max_depth: 2000,
@@ -331,6 +335,7 @@ impl Vm {
         self.fn_cache.iter_mut().for_each(|e| *e = None);
         self.prop_index.clear();
         self.transition_index.clear();
+        self.ctor_slots.clear();
         self.ic_epoch = next_epoch();
         self.proto_epoch = next_epoch();
         self.load_realm();
@@ -457,6 +462,7 @@ impl Vm {
         // caches may name freed cells
         self.prop_index.clear();
         self.transition_index.clear();
+        self.ctor_slots.clear();
         let live: Vec<u64> = self.code_cache.keys().copied().filter(|&off| self.cells_live(off)).collect();
         self.code_cache.retain(|off, _| live.contains(off));
         self.fn_cache.iter_mut().for_each(|e| *e = None);

@@ -196,6 +196,19 @@ impl Vm {
         self.new_object_with(class::ORDINARY, p, 0)
     }
 
+    /// An ordinary object with room for `n` named property values in its own cell (object
+    /// literals know their size; constructors guess), so the common small object is one cell.
+    pub fn new_object_inline(&mut self, proto: Value, n: usize) -> VmResult<Value> {
+        let n = n.min(super::shape::MAX_INLINE);
+        if n == 0 {
+            return self.new_object_with(class::ORDINARY, proto, 0);
+        }
+        let o = self.new_object_with(class::ORDINARY, proto, n)?;
+        let root = self.root_shape();
+        self.set_word(o.off(), PROPS, Value::cell(root));
+        Ok(o)
+    }
+
     pub fn new_array(&mut self, items: &[Value]) -> VmResult<Value> {
         let p = self.i(I::ArrayProto);
         let a = self.new_object_with(class::ARRAY, p, 1)?;
@@ -208,6 +221,15 @@ impl Vm {
             self.set_word(a.off(), ELEMS, e);
         }
         Ok(a)
+    }
+
+    /// Gives an object without elements room for exactly `n` (array literals know their size).
+    pub fn reserve_elems(&mut self, o: Value, n: usize) -> VmResult<()> {
+        if n > 0 && self.elems(o).is_none() {
+            let e = self.alloc_elems(n)?;
+            self.set_word(o.off(), ELEMS, e);
+        }
+        Ok(())
     }
 
     fn alloc_elems(&mut self, cap: usize) -> VmResult<Value> {
@@ -323,7 +345,7 @@ impl Vm {
         match self.named(o) {
             Named::Dict(t) => Ok(Some(t)),
             Named::Empty => Ok(None),
-            Named::Shaped { slots, shape } => {
+            Named::Shaped { store, shape } => {
                 self.proto_changing(o);
                 let n = self.shape_len(shape);
                 let cap = (n * 2).max(4);
@@ -332,7 +354,10 @@ impl Vm {
                 for i in 0..n {
                     let k = self.word(shape, 2 + 2 * i);
                     let a = self.word(shape, 3 + 2 * i);
-                    let v = self.word(slots, 2 + i);
+                    let v = self.word(store.cell, store.base + i);
+                    if store.inline {
+                        self.set_word(store.cell, store.base + i, Value::UNDEFINED);
+                    }
                     self.set_word(t, 2 + 3 * i, k);
                     self.set_word(t, 3 + 3 * i, v);
                     self.set_word(t, 4 + 3 * i, a);
@@ -381,10 +406,10 @@ impl Vm {
     fn named_get(&mut self, o: Value, kw: u64) -> Option<Prop> {
         match self.named(o) {
             Named::Empty => None,
-            Named::Shaped { slots, shape } => {
+            Named::Shaped { store, shape } => {
                 let i = self.shape_find(shape, kw)?;
                 let a = self.shape_attrs(shape, i);
-                Some(self.decode(self.word(slots, 2 + i), a))
+                Some(self.decode(self.word(store.cell, store.base + i), a))
             }
             Named::Dict(t) => {
                 let i = self.table_find(t, kw)?;
@@ -399,18 +424,18 @@ impl Vm {
         let shaped = match self.named(o) {
             Named::Dict(_) => None,
             Named::Empty => Some((None, self.root_shape())),
-            Named::Shaped { slots, shape } => Some((Some(slots), shape)),
+            Named::Shaped { store, shape } => Some((Some(store), shape)),
         };
-        if let Some((slots, shape)) = shaped {
+        if let Some((store, shape)) = shaped {
             if matches!(k, PropKey::Index(_)) {
                 self.to_dict(o)?;
-            } else if let Some(i) = slots.and_then(|_| self.shape_find(shape, kw)) {
-                let slots = slots.unwrap();
+            } else if let Some(i) = store.and_then(|_| self.shape_find(shape, kw)) {
+                let st = store.unwrap();
                 let a = self.shape_attrs(shape, i);
                 if a == p.attrs {
-                    let cur = self.word(slots, 2 + i);
+                    let cur = self.word(st.cell, st.base + i);
                     let v = self.encode(cur, a, &p)?;
-                    self.set_word(slots, 2 + i, v);
+                    self.set_word(st.cell, st.base + i, v);
                     return Ok(());
                 }
                 self.to_dict(o)?;
@@ -419,23 +444,35 @@ impl Vm {
                 if let Some(child) = self.shape_child(shape, kw, p.attrs)? {
                     self.proto_changing(o);
                     let i = self.shape_len(shape);
-                    let slots = match slots {
-                        Some(s) if i < self.slots_cap(s) => s,
+                    let st = match store {
+                        Some(st) if i < st.cap => {
+                            if st.inline {
+                                self.set_word(o.off(), PROPS, Value::cell(child));
+                            } else {
+                                self.set_word(st.cell, 1, Value::cell(child));
+                            }
+                            st
+                        }
                         old => {
-                            let cap = old.map(|s| self.slots_cap(s)).unwrap_or(0);
+                            // out of room: the values move to a (bigger) SLOTS vector
+                            let cap = old.map(|s| s.cap).unwrap_or(0);
                             let ncap = (cap * 2).max(i + 1).max(3);
                             let ns = self.alloc_slots(child, ncap)?;
-                            for j in 0..i {
-                                let w = self.word(old.unwrap(), 2 + j);
-                                self.set_word(ns, 2 + j, w);
+                            if let Some(old) = old {
+                                for j in 0..i {
+                                    let w = self.word(old.cell, old.base + j);
+                                    self.set_word(ns, 2 + j, w);
+                                    if old.inline {
+                                        self.set_word(old.cell, old.base + j, Value::UNDEFINED);
+                                    }
+                                }
                             }
                             self.set_word(o.off(), PROPS, Value::cell(ns));
-                            ns
+                            super::shape::SlotStore { cell: ns, base: 2, cap: ncap, inline: false }
                         }
                     };
-                    self.set_word(slots, 1, Value::cell(child));
                     let v = self.encode(Value::UNDEFINED, 0, &p)?;
-                    self.set_word(slots, 2 + i, v);
+                    self.set_word(st.cell, st.base + i, v);
                     return Ok(());
                 }
                 self.to_dict(o)?;

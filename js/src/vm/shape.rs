@@ -37,13 +37,26 @@ const MAX_SHAPES: u64 = 100_000;
 /// Shapes with more keys than this get a volatile hash index (as big property tables do).
 const SHAPE_INDEX_AT: usize = 8;
 
+/// Where the values of a shaped object are: words `base..base + cap` of `cell`, which is the
+/// object itself (inline slots after the header words) or a SLOTS vector.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct SlotStore {
+    pub cell: u64,
+    pub base: usize,
+    pub cap: usize,
+    pub inline: bool,
+}
+
+/// Inline slots an object is made with, at most.
+pub const MAX_INLINE: usize = 8;
+
 /// How the named properties of an object are held (its `props` word decoded).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Named {
     /// No named property: the root shape.
     Empty,
-    /// A SLOTS cell (offset) and its shape (offset).
-    Shaped { slots: u64, shape: u64 },
+    /// Values in a slot store, keys in a shape (offset).
+    Shaped { store: SlotStore, shape: u64 },
     /// A dictionary PROPS table (offset).
     Dict(u64),
 }
@@ -70,10 +83,17 @@ impl Vm {
         if !w.is_cell() {
             return Named::Empty;
         }
-        if self.cell_kind(w) == kind::SLOTS {
-            Named::Shaped { slots: w.off(), shape: self.word(w.off(), 1).off() }
-        } else {
-            Named::Dict(w.off())
+        match self.cell_kind(w) {
+            kind::SLOTS => {
+                let cap = self.cell_len(w.off()) - 1;
+                Named::Shaped { store: SlotStore { cell: w.off(), base: 2, cap, inline: false }, shape: self.word(w.off(), 1).off() }
+            }
+            kind::SHAPE => {
+                // inline slots: only ordinary objects without class slots have them
+                let cap = self.cell_len(o.off()) - (super::object::SLOT0 - 1);
+                Named::Shaped { store: SlotStore { cell: o.off(), base: super::object::SLOT0, cap, inline: true }, shape: w.off() }
+            }
+            _ => Named::Dict(w.off()),
         }
     }
 
@@ -88,7 +108,7 @@ impl Vm {
     }
 
     #[inline]
-    pub(crate) fn shape_len(&self, sh: u64) -> usize {
+    pub fn shape_len(&self, sh: u64) -> usize {
         (self.cell_len(sh) - 1) / 2
     }
     #[inline]
@@ -98,10 +118,6 @@ impl Vm {
     #[inline]
     pub(crate) fn shape_attrs(&self, sh: u64, i: usize) -> u8 {
         self.word(sh, 3 + 2 * i).payload() as u8
-    }
-    #[inline]
-    pub(crate) fn slots_cap(&self, slots: u64) -> usize {
-        self.cell_len(slots) - 1
     }
 
     /// The index of key word `kw` in shape `sh`.
@@ -204,15 +220,6 @@ impl Vm {
         Ok(s)
     }
 
-    /// Gives an empty ordinary object room for `n` named properties in one SLOTS cell (object
-    /// literals know their size), so building it does not regrow the vector.
-    pub fn reserve_slots(&mut self, o: Value, n: usize) -> VmResult<()> {
-        if n > 0 && n <= MAX_SHAPE_PROPS && self.named(o) == Named::Empty {
-            let s = self.alloc_slots(self.root_shape(), n)?;
-            self.set_word(o.off(), super::object::PROPS, Value::cell(s));
-        }
-        Ok(())
-    }
 
     /// Records that `o` is some object's prototype: from now on a change to its keys or its
     /// own prototype invalidates the prototype-chain inline caches.
@@ -234,33 +241,39 @@ impl Vm {
 
     // ----- inline caches -----------------------------------------------------------------
 
+    /// The shape of `o` and where its slot 0 is (cell, word index); None in dictionary mode.
+    #[inline]
+    fn shape_and_base(&self, o: u64) -> Option<(u64, u64, usize)> {
+        let props = self.word(o, super::object::PROPS);
+        if !props.is_cell() {
+            return Some((self.root_shape(), o, 0));
+        }
+        match self.cell_kind(props) {
+            kind::SHAPE => Some((props.off(), o, super::object::SLOT0)),
+            kind::SLOTS => Some((self.word(props.off(), 1).off(), props.off(), 2)),
+            _ => None,
+        }
+    }
+
     /// An inline-cache hit for reading `kw` from `o`.
     #[inline]
     pub fn ic_get(&self, o: Value, ic: &PropIc) -> Option<Value> {
-        let props = self.word(o.off(), super::object::PROPS);
-        let shape = if !props.is_cell() {
-            self.root_shape()
-        } else if self.cell_kind(props) == kind::SLOTS {
-            self.word(props.off(), 1).off()
-        } else {
-            return None;
-        };
+        let (shape, cell, base) = self.shape_and_base(o.off())?;
         for e in ic.0.iter() {
             let e = e.get();
             if e.shape != shape || e.epoch != self.ic_epoch {
                 continue;
             }
             if e.holder == 0 {
-                return Some(self.word(props.off(), 2 + e.index as usize));
+                return Some(self.word(cell, base + e.index as usize));
             }
             if e.pepoch != self.proto_epoch || self.word(o.off(), super::object::PROTO).0 != e.proto {
                 continue;
             }
-            let hp = self.word(e.holder, super::object::PROPS);
-            return Some(if self.cell_kind(hp) == kind::SLOTS {
-                self.word(hp.off(), 2 + e.index as usize)
-            } else {
-                self.word(hp.off(), 3 + 3 * e.index as usize)
+            return Some(match self.shape_and_base(e.holder) {
+                Some((_, hc, hb)) => self.word(hc, hb + e.index as usize),
+                // a dictionary holder: the value word of table entry `index`
+                None => self.word(self.word(e.holder, super::object::PROPS).off(), 3 + 3 * e.index as usize),
             });
         }
         None
@@ -320,15 +333,11 @@ impl Vm {
     /// the value was stored.
     #[inline]
     pub fn ic_set(&mut self, o: Value, v: Value, ic: &PropIc) -> bool {
-        let props = self.word(o.off(), super::object::PROPS);
-        if !props.is_cell() || self.cell_kind(props) != kind::SLOTS {
-            return false;
-        }
-        let shape = self.word(props.off(), 1).off();
+        let Some((shape, cell, base)) = self.shape_and_base(o.off()) else { return false };
         for e in ic.0.iter() {
             let e = e.get();
             if e.shape == shape && e.epoch == self.ic_epoch && e.writable {
-                self.set_word(props.off(), 2 + e.index as usize, v);
+                self.set_word(cell, base + e.index as usize, v);
                 return true;
             }
         }
