@@ -204,3 +204,24 @@ fn assignment_evaluates_references_in_order() {
         ("typeof (undeclaredName)", "undefined"),
     ]);
 }
+
+#[test]
+fn identifier_caches_see_bindings_added_later() {
+    // each reference runs at least twice before the change, so its cache is filled
+    check(&[
+        // a global lexical declaration of a later script shadows a cached global property
+        ("globalThis.sh = 'obj'; function rsh() { return sh } function wsh(v) { sh = v } function csh() { return shf() } globalThis.shf = () => 'objf'; [rsh(), rsh(), csh(), csh()].join()", "obj,obj,objf,objf"),
+        ("let sh = 'lex'; let shf = () => 'lexf'; wsh('set'); wsh('set'); [rsh(), sh, globalThis.sh, csh()].join()", "set,set,obj,lexf"),
+        // a deleted or redefined global property is looked up again
+        ("globalThis.dg = 1; function rdg() { return dg } function sdg() { 'use strict'; dg = 3 } [rdg(), rdg()].join()", "1,1"),
+        ("delete globalThis.dg; var r = []; try { rdg() } catch (e) { r.push(e.name) } try { sdg() } catch (e) { r.push(e.name) } r.join()", "ReferenceError,ReferenceError"),
+        ("Object.defineProperty(globalThis, 'dg', { get() { return 'getter' }, configurable: true }); rdg()", "getter"),
+        ("typeof rdg; function tdg() { return typeof later } [tdg(), tdg(), (globalThis.later = 1, tdg())].join()", "undefined,undefined,number"),
+        // a sloppy eval's var shadows a binding that assignments, calls and var
+        // initialisers found before, in the same function and in closures over it
+        ("var ev = 'outer'; function evf() { return 'outerf' } function f(code) { var r = []; function rd() { return ev + evf() } for (var i = 0; i < 3; i++) { var t = ev; r.push(t, rd()); ev = ev; if (i == 1) eval(code) } return r.join() } f('var ev = \"inner\"; function evf() { return \"innerf\" }')", "outer,outerouterf,outer,outerouterf,inner,innerinnerf"),
+        ("ev", "outer"),
+        // an indirect eval's `let` stays in the eval's own scope
+        ("var ie = 1; function rie() { return ie } rie(); (0, eval)('let ie = 2'); rie()", "1"),
+    ]);
+}

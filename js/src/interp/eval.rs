@@ -253,9 +253,8 @@ impl Vm {
             match d.kind {
                 VarKind::Var => {
                     if let Some(init) = &decl.init {
-                        if let Pattern::Ident(n, _) = &decl.target {
-                            let a = self.atom_of(&cx.ci, n)?;
-                            let r = self.resolve(a)?;
+                        if let Pattern::Ident(n, _, c) = &decl.target {
+                            let r = self.resolve_ident(&cx.ci, n, c)?;
                             self.push_ref(r);
                             let v = self.eval_named(cx, init, &decl.target);
                             self.pop_ref(r);
@@ -649,13 +648,15 @@ impl Vm {
     /// through references when `env` is None (var declarations, assignment patterns).
     pub fn bind_pattern(&mut self, cx: &Ctx, pat: &Pattern, v: Value, env: Option<Value>) -> JsResult<()> {
         match pat {
-            Pattern::Ident(n, _) => {
-                let a = self.atom_of(&cx.ci, n)?;
+            Pattern::Ident(n, _, c) => {
                 match env {
-                    Some(e) => self.init_binding(e, a, v),
+                    Some(e) => {
+                        let a = self.atom_of(&cx.ci, n)?;
+                        self.init_binding(e, a, v)
+                    }
                     None => {
                         self.stack.push(v);
-                        let r = self.resolve(a);
+                        let r = self.resolve_ident(&cx.ci, n, c);
                         self.stack.pop();
                         let r = r?;
                         self.put_ref(r, v, cx.strict)
@@ -798,9 +799,8 @@ impl Vm {
     /// resolved first (observable through a `with` proxy), `o.p` / `o[k]` evaluated first.
     /// The caller truncates the stack.
     fn bind_elem_fetch(&mut self, cx: &Ctx, e: &PatElem, env: Option<Value>, fetch: &mut dyn FnMut(&mut Vm) -> JsResult<Value>) -> JsResult<()> {
-        if let (Pattern::Ident(n, _), None) = (&e.target, env) {
-            let a = self.atom_of(&cx.ci, n)?;
-            let r = self.resolve(a)?;
+        if let (Pattern::Ident(n, _, c), None) = (&e.target, env) {
+            let r = self.resolve_ident(&cx.ci, n, c)?;
             if let Ref::Object { obj, .. } = r {
                 self.stack.push(obj);
             }
@@ -845,7 +845,7 @@ impl Vm {
 
     /// Evaluates `e`, naming an anonymous function after the identifier it is bound to.
     pub fn eval_named(&mut self, cx: &Ctx, e: &Expr, target: &Pattern) -> JsResult<Value> {
-        if let Pattern::Ident(n, _) = target {
+        if let Pattern::Ident(n, ..) = target {
             if super::function::is_anonymous_fn(e) {
                 let a = self.atom_of(&cx.ci, n)?;
                 return self.eval_anonymous(cx, e, a);
@@ -1466,9 +1466,8 @@ impl Vm {
                 while let ExprKind::Paren(inner) = &a.kind {
                     a = inner;
                 }
-                if let ExprKind::Ident(n, _) = &a.kind {
-                    let at = self.atom_of(&cx.ci, n)?;
-                    let r = self.resolve(at)?;
+                if let ExprKind::Ident(n, c) = &a.kind {
+                    let r = self.resolve_ident(&cx.ci, n, c)?;
                     if let Ref::Unresolvable { .. } = r {
                         return Ok(self.a(A::undefined));
                     }
@@ -1565,10 +1564,9 @@ impl Vm {
         }
         let texpr = match target {
             Pattern::Expr(e) => &**e,
-            Pattern::Ident(n, span) => {
+            Pattern::Ident(n, span, c) => {
                 // identifiers arrive as patterns
-                let a = self.atom_of(&cx.ci, n)?;
-                let r = self.resolve(a)?;
+                let r = self.resolve_ident(&cx.ci, n, c)?;
                 return self.assign_to(cx, op, LRef::Binding(r), value, Some(target), *span);
             }
             _ => return Err(self.throw_syntax("Invalid assignment target")),
@@ -1676,9 +1674,8 @@ impl Vm {
                     self.stack.truncate(self.stack.len() - 3);
                     (f?, this)
                 }
-                ExprKind::Ident(n, _) => {
-                    let a = self.atom_of(&cx.ci, n)?;
-                    let r = self.resolve(a)?;
+                ExprKind::Ident(n, c) => {
+                    let r = self.resolve_ident(&cx.ci, n, c)?;
                     let f = self.get_ref(r)?;
                     let this = match r {
                         Ref::Object { obj, .. } if obj != self.global() && self.class_of(obj) != class::ORDINARY || matches!(r, Ref::Object { obj, .. } if self.is_with_object(obj)) => obj,
