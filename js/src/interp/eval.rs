@@ -2154,6 +2154,7 @@ impl Vm {
         }
         let k = PropKey::Key(a);
         if !self.has_own(ev, k) {
+            self.note_new_binding();
             self.put(ev, k, value.unwrap_or(Value::UNDEFINED), attr::WEC)?;
         } else if let Some(v) = value {
             self.set(ev, k, v, ev)?;
@@ -2259,6 +2260,10 @@ impl Vm {
                 let a = self.atom_of(&ci, n)?;
                 let at = if *k == DeclKind::Const { attr::E } else { attr::W | attr::E };
                 self.put(table, PropKey::Key(a), Value::EMPTY, at)?;
+            }
+            if !lex.is_empty() {
+                // a global lexical binding shadows a global object property of the same name
+                self.note_new_binding();
             }
             for (f, a) in funcs.iter().zip(&fn_atoms) {
                 let fo = self.make_function(&cx, f, None, Value::UNDEFINED)?;
