@@ -225,3 +225,25 @@ fn identifier_caches_see_bindings_added_later() {
         ("var ie = 1; function rie() { return ie } rie(); (0, eval)('let ie = 2'); rie()", "1"),
     ]);
 }
+
+#[test]
+fn updates_and_compound_assignments_of_declarative_bindings() {
+    check(&[
+        ("function f() { var r = []; for (let i = 0; i < 3; i++) { let s = 'a'; s += i; r.push(s) } return r.join() } f()", "a0,a1,a2"),
+        ("function f() { let x = '5'; let y = x++; let z = 10n; z--; return [typeof x, x, typeof y, y, z].join() } f()", "number,6,number,5,9"),
+        ("function f() { let o = { valueOf() { return 41 } }; o++; return o } f()", "42"),
+        // TDZ and constants still throw on the fast paths
+        ("function f() { x += 1; let x = 0 } try { f() } catch (e) { e.name }", "ReferenceError"),
+        ("function f() { x++; let x = 0 } try { f() } catch (e) { e.name }", "ReferenceError"),
+        ("function f() { const c = 1; c += 1 } try { f() } catch (e) { e.name }", "TypeError"),
+        ("function f() { const c = 1; c++ } try { f() } catch (e) { e.name }", "TypeError"),
+        ("function f() { const c = 1; try { c++ } catch (e) { return [e.name, c].join() } } f()", "TypeError,1"),
+        // a named function expression's own name: ignored in sloppy code, TypeError in strict
+        ("var r = (function g() { g++; g += 1; return typeof g })(); r", "function"),
+        ("(function g() { 'use strict'; try { g += 1 } catch (e) { return e.name } })()", "TypeError"),
+        // the right side runs before the write and sees the old value
+        ("function f() { let x = 1; x += (x = 10, x); return x } f()", "11"),
+        // a `with` object's @@unscopables is asked once per `x++` / `x += v`
+        ("var n = 0; var o = { x: 1, get [Symbol.unscopables]() { n++; return {} } }; with (o) { x++; x += 1 } [n, o.x].join()", "2,3"),
+    ]);
+}

@@ -1241,6 +1241,12 @@ impl Vm {
             ExprKind::Null => Ok(Value::NULL),
             ExprKind::Ident(n, c) => {
                 let r = self.resolve_ident(&cx.ci, n, c)?;
+                if let Ref::Slot { env, word, .. } = r {
+                    let v = self.word(env.off(), word);
+                    if !v.is_empty() {
+                        return Ok(v);
+                    }
+                }
                 self.get_ref(r)
             }
             ExprKind::This => self.this_value(),
@@ -1255,7 +1261,22 @@ impl Vm {
             ExprKind::Class(c) => self.eval_class(cx, c, None),
             ExprKind::Unary(op, a) => self.eval_unary(cx, *op, a),
             ExprKind::Update { op, prefix, target } => {
-                let r = self.eval_lref(cx, target)?;
+                let r = if let ExprKind::Ident(n, c) = &target.kind {
+                    // resolved once (a `with` object's @@unscopables is asked once)
+                    let b = self.resolve_ident(&cx.ci, n, c)?;
+                    if let Ref::Slot { env, word, flags } = b {
+                        // a number in a mutable declarative binding: no conversion runs code
+                        let old = self.word(env.off(), word);
+                        if old.is_num() && flags & bind::MUTABLE != 0 {
+                            let nv = Value::num(old.as_num() + if *op == UpdateOp::Inc { 1.0 } else { -1.0 });
+                            self.set_word(env.off(), word, nv);
+                            return Ok(if *prefix { nv } else { old });
+                        }
+                    }
+                    LRef::Binding(b)
+                } else {
+                    self.eval_lref(cx, target)?
+                };
                 let base = self.stack.len();
                 self.push_lref(r);
                 let res = (|| {
@@ -1567,6 +1588,26 @@ impl Vm {
             Pattern::Ident(n, span, c) => {
                 // identifiers arrive as patterns
                 let r = self.resolve_ident(&cx.ci, n, c)?;
+                if let (AssignOp::Bin(b), Ref::Slot { env, word, flags }) = (op, r) {
+                    // `x op= v` on an initialised mutable declarative binding: the slot is
+                    // read and written directly (a binding never returns to its TDZ, and its
+                    // flags are fixed)
+                    let old = self.word(env.off(), word);
+                    if !old.is_empty() && flags & bind::MUTABLE != 0 {
+                        let base = self.stack.len();
+                        self.stack.push(env);
+                        self.stack.push(old);
+                        let v = (|| {
+                            let rv = self.eval_expr(cx, value)?;
+                            self.stack.push(rv);
+                            self.binary(b, old, rv)
+                        })();
+                        self.stack.truncate(base);
+                        let v = v?;
+                        self.set_word(env.off(), word, v);
+                        return Ok(v);
+                    }
+                }
                 return self.assign_to(cx, op, LRef::Binding(r), value, Some(target), *span);
             }
             _ => return Err(self.throw_syntax("Invalid assignment target")),
