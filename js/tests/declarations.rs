@@ -216,7 +216,7 @@ fn identifier_caches_see_bindings_added_later() {
         ("globalThis.dg = 1; function rdg() { return dg } function sdg() { 'use strict'; dg = 3 } [rdg(), rdg()].join()", "1,1"),
         ("delete globalThis.dg; var r = []; try { rdg() } catch (e) { r.push(e.name) } try { sdg() } catch (e) { r.push(e.name) } r.join()", "ReferenceError,ReferenceError"),
         ("Object.defineProperty(globalThis, 'dg', { get() { return 'getter' }, configurable: true }); rdg()", "getter"),
-        ("typeof rdg; function tdg() { return typeof later } [tdg(), tdg(), (globalThis.later = 1, tdg())].join()", "undefined,undefined,number"),
+        ("typeof rdg; function tdg() { return typeof later } [tdg(), tdg(), (globalThis.later = 1, tdg()), tdg(), (delete globalThis.later, tdg())].join()", "undefined,undefined,number,number,undefined"),
         // a sloppy eval's var shadows a binding that assignments, calls and var
         // initialisers found before, in the same function and in closures over it
         ("var ev = 'outer'; function evf() { return 'outerf' } function f(code) { var r = []; function rd() { return ev + evf() } for (var i = 0; i < 3; i++) { var t = ev; r.push(t, rd()); ev = ev; if (i == 1) eval(code) } return r.join() } f('var ev = \"inner\"; function evf() { return \"innerf\" }')", "outer,outerouterf,outer,outerouterf,inner,innerinnerf"),

@@ -1489,8 +1489,11 @@ impl Vm {
                 }
                 if let ExprKind::Ident(n, c) = &a.kind {
                     let r = self.resolve_ident(&cx.ci, n, c)?;
-                    if let Ref::Unresolvable { .. } = r {
-                        return Ok(self.a(A::undefined));
+                    match r {
+                        Ref::Unresolvable { .. } => return Ok(self.a(A::undefined)),
+                        // a cached global property deleted since is unresolvable now
+                        Ref::Object { obj, key } if obj == self.global() && !self.has_property(obj, key)? => return Ok(self.a(A::undefined)),
+                        _ => {}
                     }
                     let v = self.get_ref(r)?;
                     return Ok(self.a(self.type_of(v)));
