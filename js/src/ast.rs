@@ -380,7 +380,8 @@ pub enum Property {
 /// Binding and assignment patterns.
 #[derive(Debug)]
 pub enum Pattern {
-    Ident(Atom, Span),
+    /// An identifier target and its resolution cache (assignments, `var x = init`).
+    Ident(Atom, Span, IdCache),
     /// Assignment patterns only: a member expression target.
     Expr(Box<Expr>),
     Object { props: Vec<PatProp>, rest: Option<Box<Pattern>>, span: Span },
@@ -388,9 +389,12 @@ pub enum Pattern {
 }
 
 impl Pattern {
+    pub fn ident(name: Atom, span: Span) -> Pattern {
+        Pattern::Ident(name, span, IdCache::default())
+    }
     pub fn span(&self) -> Span {
         match self {
-            Pattern::Ident(_, s) => *s,
+            Pattern::Ident(_, s, _) => *s,
             Pattern::Expr(e) => e.span,
             Pattern::Object { span, .. } | Pattern::Array { span, .. } => *span,
         }
@@ -398,7 +402,7 @@ impl Pattern {
     /// BoundNames: the identifiers a binding pattern declares, in order.
     pub fn bound_names(&self, out: &mut Vec<Atom>) {
         match self {
-            Pattern::Ident(a, _) => out.push(a.clone()),
+            Pattern::Ident(a, ..) => out.push(a.clone()),
             Pattern::Expr(_) => {}
             Pattern::Object { props, rest, .. } => {
                 for p in props {

@@ -204,3 +204,46 @@ fn assignment_evaluates_references_in_order() {
         ("typeof (undeclaredName)", "undefined"),
     ]);
 }
+
+#[test]
+fn identifier_caches_see_bindings_added_later() {
+    // each reference runs at least twice before the change, so its cache is filled
+    check(&[
+        // a global lexical declaration of a later script shadows a cached global property
+        ("globalThis.sh = 'obj'; function rsh() { return sh } function wsh(v) { sh = v } function csh() { return shf() } globalThis.shf = () => 'objf'; [rsh(), rsh(), csh(), csh()].join()", "obj,obj,objf,objf"),
+        ("let sh = 'lex'; let shf = () => 'lexf'; wsh('set'); wsh('set'); [rsh(), sh, globalThis.sh, csh()].join()", "set,set,obj,lexf"),
+        // a deleted or redefined global property is looked up again
+        ("globalThis.dg = 1; function rdg() { return dg } function sdg() { 'use strict'; dg = 3 } [rdg(), rdg()].join()", "1,1"),
+        ("delete globalThis.dg; var r = []; try { rdg() } catch (e) { r.push(e.name) } try { sdg() } catch (e) { r.push(e.name) } r.join()", "ReferenceError,ReferenceError"),
+        ("Object.defineProperty(globalThis, 'dg', { get() { return 'getter' }, configurable: true }); rdg()", "getter"),
+        ("typeof rdg; function tdg() { return typeof later } [tdg(), tdg(), (globalThis.later = 1, tdg()), tdg(), (delete globalThis.later, tdg())].join()", "undefined,undefined,number,number,undefined"),
+        // a sloppy eval's var shadows a binding that assignments, calls and var
+        // initialisers found before, in the same function and in closures over it
+        ("var ev = 'outer'; function evf() { return 'outerf' } function f(code) { var r = []; function rd() { return ev + evf() } for (var i = 0; i < 3; i++) { var t = ev; r.push(t, rd()); ev = ev; if (i == 1) eval(code) } return r.join() } f('var ev = \"inner\"; function evf() { return \"innerf\" }')", "outer,outerouterf,outer,outerouterf,inner,innerinnerf"),
+        ("ev", "outer"),
+        // an indirect eval's `let` stays in the eval's own scope
+        ("var ie = 1; function rie() { return ie } rie(); (0, eval)('let ie = 2'); rie()", "1"),
+    ]);
+}
+
+#[test]
+fn updates_and_compound_assignments_of_declarative_bindings() {
+    check(&[
+        ("function f() { var r = []; for (let i = 0; i < 3; i++) { let s = 'a'; s += i; r.push(s) } return r.join() } f()", "a0,a1,a2"),
+        ("function f() { let x = '5'; let y = x++; let z = 10n; z--; return [typeof x, x, typeof y, y, z].join() } f()", "number,6,number,5,9"),
+        ("function f() { let o = { valueOf() { return 41 } }; o++; return o } f()", "42"),
+        // TDZ and constants still throw on the fast paths
+        ("function f() { x += 1; let x = 0 } try { f() } catch (e) { e.name }", "ReferenceError"),
+        ("function f() { x++; let x = 0 } try { f() } catch (e) { e.name }", "ReferenceError"),
+        ("function f() { const c = 1; c += 1 } try { f() } catch (e) { e.name }", "TypeError"),
+        ("function f() { const c = 1; c++ } try { f() } catch (e) { e.name }", "TypeError"),
+        ("function f() { const c = 1; try { c++ } catch (e) { return [e.name, c].join() } } f()", "TypeError,1"),
+        // a named function expression's own name: ignored in sloppy code, TypeError in strict
+        ("var r = (function g() { g++; g += 1; return typeof g })(); r", "function"),
+        ("(function g() { 'use strict'; try { g += 1 } catch (e) { return e.name } })()", "TypeError"),
+        // the right side runs before the write and sees the old value
+        ("function f() { let x = 1; x += (x = 10, x); return x } f()", "11"),
+        // a `with` object's @@unscopables is asked once per `x++` / `x += v`
+        ("var n = 0; var o = { x: 1, get [Symbol.unscopables]() { n++; return {} } }; with (o) { x++; x += 1 } [n, o.x].join()", "2,3"),
+    ]);
+}

@@ -42,6 +42,11 @@ pub const F_CALLEE: usize = 1;
 pub const F_NEW_TARGET: usize = 2;
 pub const F_EVALVARS: usize = 3;
 
+/// Kinds of a cached identifier resolution (`ast::IdCache`, the top two bits of its meta
+/// word): 0 is a declarative binding.
+const ID_GLOBAL_OBJ: u64 = 1;
+const ID_GLOBAL_LEX: u64 = 2;
+
 /// Where an identifier resolved.
 #[derive(Clone, Copy, Debug)]
 pub enum Ref {
@@ -136,47 +141,91 @@ impl Vm {
         Some((3 + self.reserved_of(env) + i, flags))
     }
 
-    /// ResolveBinding of an identifier reference, through its cache: a declarative binding
-    /// found before is found again by walking the same number of environments, provided none
-    /// of them can have gained bindings since (`with` objects, sloppy-eval vars) and the
-    /// target still has the same names LIST. Environment chains are lexical, so for one
-    /// reference in one piece of code the walk is the same every time.
-    #[inline]
+    /// ResolveBinding of an identifier reference, through its cache. Environment chains are
+    /// lexical, so for one reference in one piece of code the walk passes the same scopes
+    /// every time; a binding found before is found again by following the same number of
+    /// parent links, provided no scope on the way can have gained a binding since. Only `with`
+    /// objects (never cached past) and sloppy-eval variables can add bindings to a scope after
+    /// it is made, and a new eval variable bumps `ic_epoch` (`note_new_eval_binding`), as does
+    /// a script's global lexical declaration (which can shadow a global object property). A
+    /// declarative binding is checked by its environment's names LIST; a global (object
+    /// property or global lexical) by the global environment's identity. A cached global
+    /// object property is still looked up on each use (it can be deleted or redefined).
+    #[inline(always)]
     pub fn resolve_ident(&mut self, ci: &super::CodeInfo, name: &crate::ast::Atom, c: &crate::ast::IdCache) -> JsResult<Ref> {
         let (list, epoch, meta) = c.0.get();
         if epoch == self.ic_epoch {
-            let hops = (meta >> 32) & 0xFF;
             let mut env = self.env;
             let mut ok = true;
-            for _ in 0..hops {
+            for _ in 0..(meta >> 32) & 0xFF {
                 if !env.is_cell() {
                     ok = false;
                     break;
                 }
-                match self.env_kind(env) {
-                    envk::DECL => {}
-                    envk::FUNC if !self.env_slot(env, F_EVALVARS).is_obj() => {}
-                    envk::VAR if !self.env_slot(env, 0).is_obj() => {}
-                    _ => {
-                        ok = false;
-                        break;
-                    }
-                }
                 env = self.env_parent(env);
             }
-            if ok && env.is_cell() && self.word(env.off(), 2).0 == list {
-                return Ok(Ref::Slot { env, word: ((meta >> 16) & 0xFFFF) as usize, flags: meta & 0xFFFF });
+            if ok {
+                match meta >> 62 {
+                    0 => {
+                        if env.is_cell() && self.word(env.off(), 2).0 == list {
+                            return Ok(Ref::Slot { env, word: ((meta >> 16) & 0xFFFF) as usize, flags: meta & 0xFFFF });
+                        }
+                    }
+                    k => {
+                        if env.0 == list {
+                            let key = PropKey::Key(self.atom_of(ci, name)?);
+                            return Ok(if k == ID_GLOBAL_OBJ { Ref::Object { obj: self.global(), key } } else { Ref::GlobalLex { table: self.env_slot(env, 0), key } });
+                        }
+                    }
+                }
             }
         }
+        self.resolve_ident_slow(ci, name, c)
+    }
+
+    /// A cache miss: the full walk, filling the cache when the result can be cached.
+    #[inline(never)]
+    fn resolve_ident_slow(&mut self, ci: &super::CodeInfo, name: &crate::ast::Atom, c: &crate::ast::IdCache) -> JsResult<Ref> {
         let a = self.atom_of(ci, name)?;
         let (r, hops, clean) = self.resolve_walk(a)?;
-        if let Ref::Slot { env, word, flags } = r {
-            if clean && hops <= 0xFF && word <= 0xFFFF && flags <= 0xFFFF {
-                let meta = (hops as u64) << 32 | (word as u64) << 16 | flags;
-                c.0.set((self.word(env.off(), 2).0, self.ic_epoch, meta));
+        if clean && hops <= 0xFF {
+            match r {
+                Ref::Slot { env, word, flags } if word <= 0xFFFF && flags <= 0xFFFF => {
+                    let meta = (hops as u64) << 32 | (word as u64) << 16 | flags;
+                    c.0.set((self.word(env.off(), 2).0, self.ic_epoch, meta));
+                }
+                Ref::Object { obj, .. } | Ref::GlobalLex { table: obj, .. } => {
+                    // found in the global environment (the walk's last step)
+                    let genv = self.walk_up(hops);
+                    if genv.is_cell() && self.env_kind(genv) == envk::GLOBAL {
+                        let k = if obj == self.global() { ID_GLOBAL_OBJ } else { ID_GLOBAL_LEX };
+                        if k == ID_GLOBAL_OBJ || obj == self.env_slot(genv, 0) {
+                            c.0.set((genv.0, self.ic_epoch, k << 62 | (hops as u64) << 32));
+                        }
+                    }
+                }
+                _ => {}
             }
         }
         Ok(r)
+    }
+
+    /// The environment `hops` parent links out from the current one.
+    fn walk_up(&self, hops: u32) -> Value {
+        let mut env = self.env;
+        for _ in 0..hops {
+            if !env.is_cell() {
+                break;
+            }
+            env = self.env_parent(env);
+        }
+        env
+    }
+
+    /// A binding was added to a scope after the scope was made (a sloppy eval's `var`, a
+    /// script's global lexical declaration): identifier caches that skip that scope are stale.
+    pub fn note_new_binding(&mut self) {
+        self.ic_epoch = crate::vm::next_epoch();
     }
 
     /// ResolveBinding from the current environment.
@@ -185,7 +234,8 @@ impl Vm {
     }
 
     /// ResolveBinding, also telling how many environments were passed and whether all of
-    /// them were static (declarative, or function scopes without sloppy-eval vars).
+    /// them were static (declarative, or function scopes without sloppy-eval vars); the
+    /// global environment counts as static (see `resolve_ident`), an unresolvable name not.
     fn resolve_walk(&mut self, name: Value) -> JsResult<(Ref, u32, bool)> {
         let mut env = self.env;
         let key = PropKey::Key(name);
@@ -230,11 +280,11 @@ impl Vm {
                 _ => {
                     let table = self.env_slot(env, 0);
                     if self.has_own(table, key) {
-                        return Ok((Ref::GlobalLex { table, key }, hops, false));
+                        return Ok((Ref::GlobalLex { table, key }, hops, clean));
                     }
                     let g = self.global();
                     if self.has_property(g, key)? {
-                        return Ok((Ref::Object { obj: g, key }, hops, false));
+                        return Ok((Ref::Object { obj: g, key }, hops, clean));
                     }
                     return Ok((Ref::Unresolvable { key }, hops, false));
                 }
@@ -256,6 +306,12 @@ impl Vm {
             }
             Ref::Object { obj, key } => {
                 if obj == self.global() {
+                    // the common case, an own data property (the global object is ordinary)
+                    if let Some(p) = self.get_own(obj, key) {
+                        if !p.is_accessor() {
+                            return Ok(p.value);
+                        }
+                    }
                     // a binding deleted between resolution and reading
                     if !self.has_property(obj, key)? {
                         let n = self.key_display(key);
@@ -386,6 +442,9 @@ impl Vm {
                 if let Some(slot) = self.eval_vars_slot(env) {
                     let ev = self.env_slot(env, slot);
                     if ev.is_obj() {
+                        if !self.has_own(ev, PropKey::Key(name)) {
+                            self.note_new_binding();
+                        }
                         self.set(ev, PropKey::Key(name), v, ev)?;
                     }
                 }

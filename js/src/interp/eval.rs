@@ -253,9 +253,8 @@ impl Vm {
             match d.kind {
                 VarKind::Var => {
                     if let Some(init) = &decl.init {
-                        if let Pattern::Ident(n, _) = &decl.target {
-                            let a = self.atom_of(&cx.ci, n)?;
-                            let r = self.resolve(a)?;
+                        if let Pattern::Ident(n, _, c) = &decl.target {
+                            let r = self.resolve_ident(&cx.ci, n, c)?;
                             self.push_ref(r);
                             let v = self.eval_named(cx, init, &decl.target);
                             self.pop_ref(r);
@@ -649,13 +648,15 @@ impl Vm {
     /// through references when `env` is None (var declarations, assignment patterns).
     pub fn bind_pattern(&mut self, cx: &Ctx, pat: &Pattern, v: Value, env: Option<Value>) -> JsResult<()> {
         match pat {
-            Pattern::Ident(n, _) => {
-                let a = self.atom_of(&cx.ci, n)?;
+            Pattern::Ident(n, _, c) => {
                 match env {
-                    Some(e) => self.init_binding(e, a, v),
+                    Some(e) => {
+                        let a = self.atom_of(&cx.ci, n)?;
+                        self.init_binding(e, a, v)
+                    }
                     None => {
                         self.stack.push(v);
-                        let r = self.resolve(a);
+                        let r = self.resolve_ident(&cx.ci, n, c);
                         self.stack.pop();
                         let r = r?;
                         self.put_ref(r, v, cx.strict)
@@ -798,9 +799,8 @@ impl Vm {
     /// resolved first (observable through a `with` proxy), `o.p` / `o[k]` evaluated first.
     /// The caller truncates the stack.
     fn bind_elem_fetch(&mut self, cx: &Ctx, e: &PatElem, env: Option<Value>, fetch: &mut dyn FnMut(&mut Vm) -> JsResult<Value>) -> JsResult<()> {
-        if let (Pattern::Ident(n, _), None) = (&e.target, env) {
-            let a = self.atom_of(&cx.ci, n)?;
-            let r = self.resolve(a)?;
+        if let (Pattern::Ident(n, _, c), None) = (&e.target, env) {
+            let r = self.resolve_ident(&cx.ci, n, c)?;
             if let Ref::Object { obj, .. } = r {
                 self.stack.push(obj);
             }
@@ -845,7 +845,7 @@ impl Vm {
 
     /// Evaluates `e`, naming an anonymous function after the identifier it is bound to.
     pub fn eval_named(&mut self, cx: &Ctx, e: &Expr, target: &Pattern) -> JsResult<Value> {
-        if let Pattern::Ident(n, _) = target {
+        if let Pattern::Ident(n, ..) = target {
             if super::function::is_anonymous_fn(e) {
                 let a = self.atom_of(&cx.ci, n)?;
                 return self.eval_anonymous(cx, e, a);
@@ -1244,6 +1244,12 @@ impl Vm {
             ExprKind::Null => Ok(Value::NULL),
             ExprKind::Ident(n, c) => {
                 let r = self.resolve_ident(&cx.ci, n, c)?;
+                if let Ref::Slot { env, word, .. } = r {
+                    let v = self.word(env.off(), word);
+                    if !v.is_empty() {
+                        return Ok(v);
+                    }
+                }
                 self.get_ref(r)
             }
             ExprKind::This => self.this_value(),
@@ -1258,7 +1264,22 @@ impl Vm {
             ExprKind::Class(c) => self.eval_class(cx, c, None),
             ExprKind::Unary(op, a) => self.eval_unary(cx, *op, a),
             ExprKind::Update { op, prefix, target } => {
-                let r = self.eval_lref(cx, target)?;
+                let r = if let ExprKind::Ident(n, c) = &target.kind {
+                    // resolved once (a `with` object's @@unscopables is asked once)
+                    let b = self.resolve_ident(&cx.ci, n, c)?;
+                    if let Ref::Slot { env, word, flags } = b {
+                        // a number in a mutable declarative binding: no conversion runs code
+                        let old = self.word(env.off(), word);
+                        if old.is_num() && flags & bind::MUTABLE != 0 {
+                            let nv = Value::num(old.as_num() + if *op == UpdateOp::Inc { 1.0 } else { -1.0 });
+                            self.set_word(env.off(), word, nv);
+                            return Ok(if *prefix { nv } else { old });
+                        }
+                    }
+                    LRef::Binding(b)
+                } else {
+                    self.eval_lref(cx, target)?
+                };
                 let base = self.stack.len();
                 self.push_lref(r);
                 let res = (|| {
@@ -1483,11 +1504,13 @@ impl Vm {
                 while let ExprKind::Paren(inner) = &a.kind {
                     a = inner;
                 }
-                if let ExprKind::Ident(n, _) = &a.kind {
-                    let at = self.atom_of(&cx.ci, n)?;
-                    let r = self.resolve(at)?;
-                    if let Ref::Unresolvable { .. } = r {
-                        return Ok(self.a(A::undefined));
+                if let ExprKind::Ident(n, c) = &a.kind {
+                    let r = self.resolve_ident(&cx.ci, n, c)?;
+                    match r {
+                        Ref::Unresolvable { .. } => return Ok(self.a(A::undefined)),
+                        // a cached global property deleted since is unresolvable now
+                        Ref::Object { obj, key } if obj == self.global() && !self.has_property(obj, key)? => return Ok(self.a(A::undefined)),
+                        _ => {}
                     }
                     let v = self.get_ref(r)?;
                     return Ok(self.a(self.type_of(v)));
@@ -1589,10 +1612,29 @@ impl Vm {
                 }
                 &**e
             }
-            Pattern::Ident(n, span) => {
+            Pattern::Ident(n, span, c) => {
                 // identifiers arrive as patterns
-                let a = self.atom_of(&cx.ci, n)?;
-                let r = self.resolve(a)?;
+                let r = self.resolve_ident(&cx.ci, n, c)?;
+                if let (AssignOp::Bin(b), Ref::Slot { env, word, flags }) = (op, r) {
+                    // `x op= v` on an initialised mutable declarative binding: the slot is
+                    // read and written directly (a binding never returns to its TDZ, and its
+                    // flags are fixed)
+                    let old = self.word(env.off(), word);
+                    if !old.is_empty() && flags & bind::MUTABLE != 0 {
+                        let base = self.stack.len();
+                        self.stack.push(env);
+                        self.stack.push(old);
+                        let v = (|| {
+                            let rv = self.eval_expr(cx, value)?;
+                            self.stack.push(rv);
+                            self.binary(b, old, rv)
+                        })();
+                        self.stack.truncate(base);
+                        let v = v?;
+                        self.set_word(env.off(), word, v);
+                        return Ok(v);
+                    }
+                }
                 return self.assign_to(cx, op, LRef::Binding(r), value, Some(target), *span);
             }
             _ => return Err(self.throw_syntax("Invalid assignment target")),
@@ -1725,9 +1767,8 @@ impl Vm {
                     self.stack.truncate(self.stack.len() - 3);
                     (f?, this)
                 }
-                ExprKind::Ident(n, _) => {
-                    let a = self.atom_of(&cx.ci, n)?;
-                    let r = self.resolve(a)?;
+                ExprKind::Ident(n, c) => {
+                    let r = self.resolve_ident(&cx.ci, n, c)?;
                     let f = self.get_ref(r)?;
                     let this = match r {
                         Ref::Object { obj, .. } if obj != self.global() && self.class_of(obj) != class::ORDINARY || matches!(r, Ref::Object { obj, .. } if self.is_with_object(obj)) => obj,
@@ -2210,6 +2251,7 @@ impl Vm {
         }
         let k = PropKey::Key(a);
         if !self.has_own(ev, k) {
+            self.note_new_binding();
             self.put(ev, k, value.unwrap_or(Value::UNDEFINED), attr::WEC)?;
         } else if let Some(v) = value {
             self.set(ev, k, v, ev)?;
@@ -2315,6 +2357,10 @@ impl Vm {
                 let a = self.atom_of(&ci, n)?;
                 let at = if *k == DeclKind::Const { attr::E } else { attr::W | attr::E };
                 self.put(table, PropKey::Key(a), Value::EMPTY, at)?;
+            }
+            if !lex.is_empty() {
+                // a global lexical binding shadows a global object property of the same name
+                self.note_new_binding();
             }
             for (f, a) in funcs.iter().zip(&fn_atoms) {
                 let fo = self.make_function(&cx, f, None, Value::UNDEFINED)?;

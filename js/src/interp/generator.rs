@@ -1867,10 +1867,7 @@ impl Vm {
             }
             let lr = match target {
                 Pattern::Expr(e) => self.g_lref(g, fr, 1, e)?,
-                Pattern::Ident(n, _) => {
-                    let a = self.atom_of(&g.cx.ci, n)?;
-                    LRef::Binding(self.resolve(a)?)
-                }
+                Pattern::Ident(n, _, c) => LRef::Binding(self.resolve_ident(&g.cx.ci, n, c)?),
                 _ => return Err(self.throw_syntax("Invalid assignment target")),
             };
             let named = |vm: &mut Vm, g: &G| -> JsResult<Value> {
@@ -1931,10 +1928,7 @@ impl Vm {
     /// is not kept across one; the binding is found the same way).
     fn g_relookup(&mut self, g: &G, target: &Pattern, lr: LRef) -> JsResult<LRef> {
         match (target, lr) {
-            (Pattern::Ident(n, _), LRef::Binding(_)) => {
-                let a = self.atom_of(&g.cx.ci, n)?;
-                Ok(LRef::Binding(self.resolve(a)?))
-            }
+            (Pattern::Ident(n, _, c), LRef::Binding(_)) => Ok(LRef::Binding(self.resolve_ident(&g.cx.ci, n, c)?)),
             _ => Ok(lr),
         }
     }
@@ -2049,9 +2043,8 @@ impl Vm {
                         let f = if sb.is_obj() { self.get(sb, k, this)? } else { Value::UNDEFINED };
                         (f, this)
                     }
-                    ExprKind::Ident(n, _) if !g.has(callee.span) => {
-                        let a = self.atom_of(&g.cx.ci, n)?;
-                        let r = self.resolve(a)?;
+                    ExprKind::Ident(n, c) if !g.has(callee.span) => {
+                        let r = self.resolve_ident(&g.cx.ci, n, c)?;
                         let f = self.get_ref(r)?;
                         let this = match r {
                             super::env::Ref::Object { obj, .. } if self.is_with_object(obj) => obj,

@@ -205,7 +205,7 @@ impl<'a> Parser<'a> {
                     // `(f) = function () {}` is no NamedEvaluation: keep the parentheses
                     return Ok(Pattern::Expr(Box::new(e)));
                 }
-                Ok(Pattern::Ident(n.clone(), inner.span))
+                Ok(Pattern::ident(n.clone(), inner.span))
             }
             ExprKind::Member { optional: false, .. } | ExprKind::SuperMember(_) => {
                 let mut e = e;
@@ -688,7 +688,7 @@ impl<'a> Parser<'a> {
                                     return Err(self.unexpected());
                                 }
                                 let span = Span::new(pstart, self.prev_end);
-                                let params = vec![PatElem { target: Pattern::Ident(name, span), init: None }];
+                                let params = vec![PatElem { target: Pattern::ident(name, span), init: None }];
                                 let f = self.parse_arrow_rest_ext(start, params, None, true)?;
                                 return Ok(Expr { span: f.span, kind: ExprKind::Arrow(f) });
                             }
@@ -714,7 +714,7 @@ impl<'a> Parser<'a> {
                         return Err(self.unexpected());
                     }
                     let span = Span::new(start, self.prev_end);
-                    let params = vec![PatElem { target: Pattern::Ident(name, span), init: None }];
+                    let params = vec![PatElem { target: Pattern::ident(name, span), init: None }];
                     let f = self.parse_arrow_rest(start, params, None)?;
                     return Ok(Expr { span: f.span, kind: ExprKind::Arrow(f) });
                 }

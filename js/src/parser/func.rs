@@ -47,7 +47,7 @@ impl<'a> Parser<'a> {
         let name = self.tok_atom();
         self.check_binding_ident(&name, start)?;
         self.next()?;
-        Ok(Pattern::Ident(name, self.span_from(start)))
+        Ok(Pattern::ident(name, self.span_from(start)))
     }
 
     fn parse_binding_target2(&mut self) -> PResult<Pattern> {
@@ -104,7 +104,7 @@ impl<'a> Parser<'a> {
                             _ => return Err(self.unexpected()),
                         };
                         self.check_binding_ident(&name, t.start)?;
-                        let target = Pattern::Ident(name, Span::new(t.start, t.end));
+                        let target = Pattern::ident(name, Span::new(t.start, t.end));
                         let init = if self.eat(T::Assign)? { Some(self.with_in(|p| p.parse_assignment())?) } else { None };
                         props.push(PatProp { key, value: PatElem { target, init } });
                     }
@@ -136,7 +136,7 @@ impl<'a> Parser<'a> {
                 } else if self.strict() && (&*n == "eval" || &*n == "arguments") {
                     return Err(self.err(span.start, "Unexpected eval or arguments in strict mode"));
                 }
-                Ok(Pattern::Ident(n, span))
+                Ok(Pattern::ident(n, span))
             }
             ExprKind::Member { optional: false, .. } | ExprKind::SuperMember(_) if !binding => Ok(Pattern::Expr(Box::new(e))),
             ExprKind::Paren(inner) if !binding => {
@@ -170,7 +170,7 @@ impl<'a> Parser<'a> {
                             } else if self.strict() && (&*name == "eval" || &*name == "arguments") {
                                 return Err(self.err(s.start, "Unexpected eval or arguments in strict mode"));
                             }
-                            out.push(PatProp { key: PropKey::Ident(name.clone()), value: PatElem { target: Pattern::Ident(name, s), init: Some(*init) } });
+                            out.push(PatProp { key: PropKey::Ident(name.clone()), value: PatElem { target: Pattern::ident(name, s), init: Some(*init) } });
                         }
                         Property::Spread(x) => {
                             if i + 1 != n || has_spread_comma {
@@ -234,7 +234,7 @@ impl<'a> Parser<'a> {
     /// Checks that an (assignment-converted) pattern is a valid binding pattern.
     fn validate_binding(&self, p: &Pattern) -> PResult<()> {
         match p {
-            Pattern::Ident(n, s) => self.check_binding_ident(n, s.start),
+            Pattern::Ident(n, s, _) => self.check_binding_ident(n, s.start),
             Pattern::Expr(e) => Err(self.err(e.span.start, "Invalid destructuring target")),
             Pattern::Object { props, rest, .. } => {
                 for pp in props {

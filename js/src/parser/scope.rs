@@ -130,7 +130,7 @@ impl<'a> Parser<'a> {
     /// Checks all names bound by a pattern (used when a function body turns out strict).
     pub(crate) fn check_pattern_strict(&self, p: &Pattern) -> PResult<()> {
         match p {
-            Pattern::Ident(n, s) => self.check_binding_ident_strict(n, s.start, true),
+            Pattern::Ident(n, s, _) => self.check_binding_ident_strict(n, s.start, true),
             Pattern::Expr(e) => Err(self.err(e.span.start, "Invalid destructuring target")),
             Pattern::Object { props, rest, .. } => {
                 for pp in props {
