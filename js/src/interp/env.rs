@@ -78,15 +78,13 @@ impl Vm {
     pub fn new_env(&mut self, k: u8, parent: Value, names: Value, reserved: usize) -> JsResult<Value> {
         let n = if names.is_cell() { self.cell_len(names.off()) / 2 } else { 0 };
         let len = 2 + reserved + n;
-        let off = self.alloc_cell(8 + 8 * len as u64, header(kind::ENV, k, 0, len as u32))?;
-        self.set_word(off, 1, parent);
-        self.set_word(off, 2, names);
-        for i in 0..reserved {
-            self.set_word(off, 3 + i, Value::UNDEFINED);
-        }
-        for i in 0..n {
-            self.set_word(off, 3 + reserved + i, Value::EMPTY);
-        }
+        let body = (0..len).map(|i| match i {
+            0 => parent,
+            1 => names,
+            i if i < 2 + reserved => Value::UNDEFINED,
+            _ => Value::EMPTY,
+        });
+        let off = self.alloc_cell_with(header(kind::ENV, k, 0, len as u32), body)?;
         Ok(Value::cell(off))
     }
 

@@ -1199,6 +1199,7 @@ impl Vm {
     pub(crate) fn lref_get(&mut self, r: LRef) -> JsResult<Value> {
         match r {
             LRef::Binding(b) => self.get_ref(b),
+            LRef::Prop(o, PropKey::Index(i)) if o.is_obj() && self.elem_fast(o, i).is_some() => Ok(self.elem_fast(o, i).unwrap()),
             LRef::Prop(o, k) => self.get_v(o, k),
             LRef::PropValue(..) => {
                 let r = self.lref_resolve_key(r, false)?;
@@ -1211,6 +1212,7 @@ impl Vm {
     pub(crate) fn lref_put(&mut self, cx: &Ctx, r: LRef, v: Value) -> JsResult<()> {
         match r {
             LRef::Binding(b) => self.put_ref(b, v, cx.strict),
+            LRef::Prop(o, PropKey::Index(i)) if o.is_obj() && self.elem_set_fast(o, i, v) => Ok(()),
             LRef::Prop(o, k) => self.put_value(o, k, v, cx.strict),
             LRef::PropValue(..) => {
                 let r = self.lref_resolve_key(r, true)?;

@@ -178,6 +178,16 @@ impl Cells {
 
     /// Allocates a zeroed cell of `size` bytes and writes its header.
     pub fn alloc(&mut self, heap: &mut Heap, size: u64, hdr: u64) -> Result<u64> {
+        self.alloc_maybe_zeroed(heap, size, hdr, true)
+    }
+
+    /// Allocates a cell whose body the caller writes in full before the next safe point (a
+    /// reused cell still holds its old words, which the collector must never see).
+    pub fn alloc_unzeroed(&mut self, heap: &mut Heap, size: u64, hdr: u64) -> Result<u64> {
+        self.alloc_maybe_zeroed(heap, size, hdr, false)
+    }
+
+    fn alloc_maybe_zeroed(&mut self, heap: &mut Heap, size: u64, hdr: u64, zero: bool) -> Result<u64> {
         debug_assert_eq!(cell_size(hdr), size);
         self.allocated += size;
         let off = if size > MAX_SMALL {
@@ -195,7 +205,9 @@ impl Cells {
                 let off = free;
                 let next = heap.read(PPtr::<u64>::from_offset(off + 8));
                 heap.get_mut(self.meta).free[c] = Value(next).payload();
-                heap.bytes_mut(off, csz as usize).fill(0);
+                if zero {
+                    heap.bytes_mut(off, csz as usize).fill(0);
+                }
                 off
             } else if bump != 0 && bump + csz <= bump_end {
                 heap.get_mut(self.meta).bump[c] = bump + csz;

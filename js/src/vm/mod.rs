@@ -381,6 +381,19 @@ impl Vm {
     pub fn alloc_cell(&mut self, size: u64, hdr: u64) -> VmResult<u64> {
         Ok(self.cells.alloc(&mut self.heap, size, hdr)?)
     }
+
+    /// A cell of `1 + body.len()` words with `body` written after the header, in one heap
+    /// write (no zeroing first).
+    #[inline]
+    pub fn alloc_cell_with(&mut self, hdr: u64, body: impl ExactSizeIterator<Item = Value>) -> VmResult<u64> {
+        let n = body.len();
+        let off = self.cells.alloc_unzeroed(&mut self.heap, 8 + 8 * n as u64, hdr)?;
+        let s = self.heap.slice_mut(PPtr::<u64>::from_offset(off + 8), n);
+        for (d, v) in s.iter_mut().zip(body) {
+            *d = v.0;
+        }
+        Ok(off)
+    }
     #[inline]
     pub fn hdr(&self, off: u64) -> u64 {
         self.heap.read(PPtr::<u64>::from_offset(off))

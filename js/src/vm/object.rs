@@ -180,14 +180,9 @@ impl Vm {
 
     pub fn new_object_with(&mut self, cls: u16, proto: Value, extra: usize) -> VmResult<Value> {
         let n = 3 + extra;
-        let off = self.alloc_cell(8 + 8 * n as u64, header(kind::OBJECT, flag::EXTENSIBLE, cls, n as u32))?;
         self.mark_proto(proto);
-        self.set_word(off, PROTO, proto);
-        self.set_word(off, PROPS, Value::UNDEFINED);
-        self.set_word(off, ELEMS, Value::UNDEFINED);
-        for i in 0..extra {
-            self.set_word(off, SLOT0 + i, Value::UNDEFINED);
-        }
+        let body = (0..n).map(|i| if i == 0 { proto } else { Value::UNDEFINED });
+        let off = self.alloc_cell_with(header(kind::OBJECT, flag::EXTENSIBLE, cls, n as u32), body)?;
         Ok(Value::obj(off))
     }
 
@@ -233,10 +228,7 @@ impl Vm {
     }
 
     fn alloc_elems(&mut self, cap: usize) -> VmResult<Value> {
-        let off = self.alloc_cell(8 + 8 * cap as u64, header(kind::ELEMS, 0, 0, cap as u32))?;
-        for i in 0..cap {
-            self.set_word(off, 1 + i, Value::EMPTY);
-        }
+        let off = self.alloc_cell_with(header(kind::ELEMS, 0, 0, cap as u32), (0..cap).map(|_| Value::EMPTY))?;
         Ok(Value::cell(off))
     }
 
@@ -596,6 +588,18 @@ impl Vm {
         } else {
             None
         }
+    }
+
+    /// Overwrites an existing dense element (dense elements are always plain writable data,
+    /// so [[Set]] on one is this store); false when `i` is not one.
+    #[inline]
+    pub fn elem_set_fast(&mut self, o: Value, i: u32, v: Value) -> bool {
+        let Some((e, cap)) = self.elems(o) else { return false };
+        if (i as usize) < cap && self.word(e, 1 + i as usize) != Value::EMPTY {
+            self.set_word(e, 1 + i as usize, v);
+            return true;
+        }
+        false
     }
 
     #[inline]

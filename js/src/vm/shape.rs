@@ -212,12 +212,8 @@ impl Vm {
 
     /// A SLOTS cell with room for `cap` values, all undefined.
     pub(crate) fn alloc_slots(&mut self, shape: u64, cap: usize) -> VmResult<u64> {
-        let s = self.alloc_cell(8 + 8 * (1 + cap) as u64, header(kind::SLOTS, 0, 0, (1 + cap) as u32))?;
-        self.set_word(s, 1, Value::cell(shape));
-        for i in 0..cap {
-            self.set_word(s, 2 + i, Value::UNDEFINED);
-        }
-        Ok(s)
+        let body = (0..1 + cap).map(|i| if i == 0 { Value::cell(shape) } else { Value::UNDEFINED });
+        self.alloc_cell_with(header(kind::SLOTS, 0, 0, (1 + cap) as u32), body)
     }
 
 
