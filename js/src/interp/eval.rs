@@ -1637,6 +1637,26 @@ impl Vm {
                         return Ok(v);
                     }
                 }
+                if let (AssignOp::Assign, Ref::Slot { env, word, flags }) = (op, r) {
+                    // `x = v` to a mutable declarative binding: the slot is written directly
+                    // once `v` is known (still initialised then: else PutValue's error)
+                    if flags & bind::MUTABLE != 0 {
+                        let base = self.stack.len();
+                        self.stack.push(env);
+                        let v = self.eval_named(cx, value, target);
+                        self.stack.truncate(base);
+                        let v = v?;
+                        if self.word(env.off(), word).is_empty() {
+                            self.stack.push(v);
+                            let res = self.put_ref(r, v, cx.strict);
+                            self.stack.truncate(base);
+                            res?;
+                        } else {
+                            self.set_word(env.off(), word, v);
+                        }
+                        return Ok(v);
+                    }
+                }
                 return self.assign_to(cx, op, LRef::Binding(r), value, Some(target), *span);
             }
             _ => return Err(self.throw_syntax("Invalid assignment target")),
