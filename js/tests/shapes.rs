@@ -98,6 +98,22 @@ fn prototype_sites_see_prototype_changes() {
              var o = Object.create(p); s(o, 5); s(o, 6); o.v + ',' + Object.keys(o).length",
             "1,0",
         ),
+        // a site that adds a property (cached transition) meets a setter added later on the
+        // prototype, a non-extensible receiver, and a read-only inherited property
+        (
+            "function Q(v) { this.a = 1; this.b = v } var r = []; for (var i = 0; i < 3; i++) r.push(new Q(i).b); \
+             Object.defineProperty(Q.prototype, 'b', {set(v) { r.push('set' + v) }, configurable: true}); var q = new Q(9); \
+             r.push(Object.keys(q).join('')); delete Q.prototype.b; r.push(new Q(5).b); r.join()",
+            "0,1,2,set9,a,5",
+        ),
+        (
+            "'use strict'; function add(o) { o.z = 1 } var r = []; for (var i = 0; i < 3; i++) { var o = {y: 0}; add(o); r.push(o.z) } \
+             var f = Object.preventExtensions({y: 0}); try { add(f) } catch (e) { r.push(e.constructor.name) } \
+             Object.defineProperty(Object.prototype, 'z', {value: 7, writable: false, configurable: true}); \
+             var g = {y: 0}; try { add(g) } catch (e) { r.push(e.constructor.name) } delete Object.prototype.z; \
+             r.push(Object.keys(g).join('')); r.join()",
+            "1,1,1,TypeError,TypeError,y",
+        ),
         // a proxy as prototype
         (
             "var p = new Proxy({}, {get(t, k) { return 'trap:' + String(k) }}); var o = Object.create(p); o.own = 1; \

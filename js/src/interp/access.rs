@@ -92,13 +92,15 @@ impl Vm {
     /// PutValue of a named key through an inline cache (filled on a miss).
     #[inline]
     pub fn put_ic(&mut self, o: Value, k: PropKey, v: Value, strict: bool, ic: &PropIc) -> JsResult<()> {
-        if o.is_obj() && self.ic_set(o, v, ic) {
+        if !o.is_obj() {
+            return self.put_value(o, k, v, strict);
+        }
+        if self.ic_set(o, v, ic) {
             return Ok(());
         }
+        let before = self.shape_before_set(o);
         self.put_value(o, k, v, strict)?;
-        if o.is_obj() {
-            self.ic_fill_set(o, k, ic);
-        }
+        self.ic_fill_set(o, k, ic, before);
         Ok(())
     }
 

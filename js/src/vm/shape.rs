@@ -264,10 +264,10 @@ impl Vm {
             if e.shape != shape || e.epoch != self.ic_epoch {
                 continue;
             }
-            if e.holder == 0 {
+            if e.kind <= OWN_RW {
                 return Some(self.word(cell, base + e.index as usize));
             }
-            if e.pepoch != self.proto_epoch || proto != e.proto {
+            if e.kind != PROTO_HIT || e.pepoch != self.proto_epoch || proto != e.proto {
                 continue;
             }
             return Some(match self.shape_and_base(e.holder) {
@@ -292,8 +292,8 @@ impl Vm {
             if self.shape_attrs(shape, i) & super::object::attr::ACCESSOR != 0 {
                 return;
             }
-            let writable = self.shape_attrs(shape, i) & super::object::attr::W != 0;
-            IcEntry { epoch: self.ic_epoch, pepoch: 0, shape, proto: 0, holder: 0, index: i as u32, writable }
+            let kind = if self.shape_attrs(shape, i) & super::object::attr::W != 0 { OWN_RW } else { OWN_RO };
+            IcEntry { epoch: self.ic_epoch, pepoch: 0, shape, proto: 0, holder: 0, index: i as u32, kind }
         } else {
             // the prototype walk, a few levels deep
             let proto = self.proto_of(o);
@@ -324,29 +324,68 @@ impl Vm {
             if a & super::object::attr::ACCESSOR != 0 {
                 return;
             }
-            IcEntry { epoch: self.ic_epoch, pepoch: self.proto_epoch, shape, proto: proto.0, holder: holder.off(), index: i as u32, writable: false }
+            IcEntry { epoch: self.ic_epoch, pepoch: self.proto_epoch, shape, proto: proto.0, holder: holder.off(), index: i as u32, kind: PROTO_HIT }
         };
         ic.insert(entry, self.ic_epoch);
     }
 
-    /// An inline-cache hit for writing an existing own writable data property: true when
-    /// the value was stored.
+    /// An inline-cache hit for a write: an existing own writable data property, or a new
+    /// one added by a cached transition (the receiver extensible, not a prototype, with room
+    /// for the slot; nothing on its prototype chain changed since). True when stored.
     #[inline]
     pub fn ic_set(&mut self, o: Value, v: Value, ic: &PropIc) -> bool {
-        let Some((shape, cell, base, _)) = self.shape_and_base(o.off()) else { return false };
+        let Some((shape, cell, base, proto)) = self.shape_and_base(o.off()) else { return false };
         for e in ic.0.iter() {
             let e = e.get();
-            if e.shape == shape && e.epoch == self.ic_epoch && e.writable {
+            if e.shape != shape || e.epoch != self.ic_epoch {
+                continue;
+            }
+            if e.kind == OWN_RW {
                 self.set_word(cell, base + e.index as usize, v);
                 return true;
+            }
+            if e.kind == ADD && e.pepoch == self.proto_epoch && proto == e.proto && base != 0 {
+                let cap = self.cell_len(cell) - (base - 1);
+                if (e.index as usize) < cap && self.flags(o) & (flag::EXTENSIBLE | flag::IS_PROTO) == flag::EXTENSIBLE {
+                    self.set_word(cell, base + e.index as usize, v);
+                    if base == super::object::SLOT0 {
+                        self.set_word(o.off(), super::object::PROPS, Value::cell(e.holder));
+                    } else {
+                        self.set_word(cell, 1, Value::cell(e.holder));
+                    }
+                    return true;
+                }
             }
         }
         false
     }
 
+    /// The shape a write may start from, for `ic_fill_set` (shaped objects with storage).
+    #[inline]
+    pub fn shape_before_set(&self, o: Value) -> Option<u64> {
+        match self.named(o) {
+            Named::Shaped { shape, .. } => Some(shape),
+            _ => None,
+        }
+    }
+
+    /// The existing transition from `sh` by `(kw, attrs)`, if any (read only).
+    fn transition_of(&self, sh: u64, kw: u64, attrs: u8) -> Option<u64> {
+        let tr = self.word(sh, 1);
+        if !tr.is_cell() {
+            return None;
+        }
+        let used = self.word(tr.off(), 1).payload() as usize;
+        let a = Value::int(attrs as u64).0;
+        let words: &[u64] = self.heap.slice(ken::PPtr::from_offset(tr.off() + 16), 3 * used);
+        (0..used).find(|&i| words[3 * i] == kw && words[3 * i + 1] == a).map(|i| Value(words[3 * i + 2]).off())
+    }
+
     /// After a [[Set]] that missed the cache: if `o` now holds `k` as an own writable data
-    /// property in a shape, remember its slot.
-    pub fn ic_fill_set(&mut self, o: Value, k: PropKey, ic: &PropIc) {
+    /// property in a shape, remember its slot; if the write added it by the plain transition
+    /// from `before`, and no object on the prototype chain has the key (no setter, nothing
+    /// read-only, no proxy), remember the transition.
+    pub fn ic_fill_set(&mut self, o: Value, k: PropKey, ic: &PropIc, before: Option<u64>) {
         let PropKey::Key(key) = k else { return };
         if !o.is_obj() || !self.ic_cacheable(o, key) {
             return;
@@ -357,7 +396,32 @@ impl Vm {
         if a & super::object::attr::ACCESSOR != 0 || a & super::object::attr::W == 0 {
             return;
         }
-        ic.insert(IcEntry { epoch: self.ic_epoch, pepoch: 0, shape, proto: 0, holder: 0, index: i as u32, writable: true }, self.ic_epoch);
+        let added = before.filter(|&b| b != shape && self.transition_of(b, key.0, a) == Some(shape) && a == super::object::attr::WEC);
+        let Some(b) = added else {
+            ic.insert(IcEntry { epoch: self.ic_epoch, pepoch: 0, shape, proto: 0, holder: 0, index: i as u32, kind: OWN_RW }, self.ic_epoch);
+            return;
+        };
+        let proto = self.proto_of(o);
+        let mut cur = proto;
+        for _ in 0..16 {
+            if cur.is_null() {
+                let e = IcEntry { epoch: self.ic_epoch, pepoch: self.proto_epoch, shape: b, proto: proto.0, holder: shape, index: i as u32, kind: ADD };
+                ic.insert(e, self.ic_epoch);
+                return;
+            }
+            if !cur.is_obj() || !self.ic_class_ok(cur) {
+                return;
+            }
+            let found = match self.named(cur) {
+                Named::Empty => false,
+                Named::Shaped { shape: hs, .. } => self.shape_find(hs, key.0).is_some(),
+                Named::Dict(t) => self.table_index(t, key.0).is_some(),
+            };
+            if found {
+                return;
+            }
+            cur = self.proto_of(cur);
+        }
     }
 
     /// Keys and receivers an inline cache may describe: not `length` (virtual on arrays and
@@ -389,11 +453,18 @@ pub struct IcEntry {
     pepoch: u64,
     shape: u64,
     proto: u64,
+    /// For an ADD entry: the shape after the transition.
     holder: u64,
     index: u32,
-    /// An own data property that is writable (the entry serves writes too).
-    writable: bool,
+    kind: u8,
 }
+
+/// Entry kinds: an own data property (read-only, or writable: serves writes too), a
+/// prototype-chain hit, a transition that adds the key (writes only).
+const OWN_RO: u8 = 0;
+const OWN_RW: u8 = 1;
+const PROTO_HIT: u8 = 2;
+const ADD: u8 = 3;
 
 /// A small polymorphic inline cache of a property access node (volatile: it lives in the
 /// syntax tree, never in the heap, and every entry is validated by shape and epochs).
@@ -408,7 +479,7 @@ impl PropIc {
         // replace a stale entry or the one for the same shape; else shift (the oldest goes)
         let slot = es.iter().position(|x| {
             let x = x.get();
-            x.epoch != epoch || (x.shape == e.shape && x.proto == e.proto)
+            x.epoch != epoch || (x.shape == e.shape && x.proto == e.proto && (x.kind == ADD) == (e.kind == ADD))
         });
         let slot = slot.unwrap_or_else(|| {
             for i in (1..IC_WAYS).rev() {
