@@ -1199,8 +1199,13 @@ impl Vm {
     pub(crate) fn lref_get(&mut self, r: LRef) -> JsResult<Value> {
         match r {
             LRef::Binding(b) => self.get_ref(b),
-            LRef::Prop(o, PropKey::Index(i)) if o.is_obj() && self.elem_fast(o, i).is_some() => Ok(self.elem_fast(o, i).unwrap()),
-            LRef::Prop(o, k) => self.get_v(o, k),
+            LRef::Prop(o, k) => match k {
+                PropKey::Index(i) if o.is_obj() => match self.elem_fast(o, i) {
+                    Some(v) => Ok(v),
+                    None => self.get_v(o, k),
+                },
+                _ => self.get_v(o, k),
+            },
             LRef::PropValue(..) => {
                 let r = self.lref_resolve_key(r, false)?;
                 self.lref_get(r)

@@ -1,9 +1,10 @@
 //! Objects: layout, own properties, and the ordinary internal methods
 //! ([[GetOwnProperty]], [[DefineOwnProperty]], [[Get]], [[Set]], [[Delete]], [[OwnPropertyKeys]]).
 //!
-//! An object cell is `[header][proto][props][elems][class slots...]`. `props` holds the named
-//! properties: nothing yet, a SLOTS vector whose keys are in a shared shape (see `vm::shape`),
-//! or, in dictionary mode, a property table cell of its own (entries `key, value, attributes`
+//! An object cell is `[header][proto][props][elems][class slots or inline slots...]`. `props`
+//! holds the named properties: nothing yet, a shape whose values are the object's inline
+//! slots, a SLOTS vector whose keys are in a shared shape (see `vm::shape`), or, in dictionary
+//! mode, a property table cell of its own (entries `key, value, attributes`
 //! in insertion order; a volatile hash index for big tables). `elems` is a dense vector of
 //! values for array-index keys (holes are EMPTY). An index property with non-default
 //! attributes, or far beyond the dense part, lives in the table under an integer key instead
@@ -361,12 +362,14 @@ impl Vm {
         }
     }
 
-    /// Index of key word `kw` in table `t` (for the inline caches).
-    pub(crate) fn table_index(&mut self, t: u64, kw: u64) -> Option<usize> {
-        self.table_find(t, kw)
-    }
-    pub(crate) fn table_attrs(&self, t: u64, i: usize) -> u8 {
-        self.word(t, 4 + 3 * i).payload() as u8
+    /// Where `o` holds named key word `kw`: its index in the shape or the table, and its
+    /// attributes (for the inline caches).
+    pub(crate) fn named_find(&mut self, o: Value, kw: u64) -> Option<(usize, u8)> {
+        match self.named(o) {
+            Named::Empty => None,
+            Named::Shaped { shape, .. } => self.shape_find(shape, kw).map(|i| (i, self.shape_attrs(shape, i))),
+            Named::Dict(t) => self.table_find(t, kw).map(|i| (i, self.word(t, 4 + 3 * i).payload() as u8)),
+        }
     }
 
     /// A property read from its value word and attributes (an accessor's word is its

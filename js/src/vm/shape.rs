@@ -144,8 +144,8 @@ impl Vm {
         let mut used = 0;
         if tr.is_cell() {
             used = self.word(tr.off(), 1).payload() as usize;
-            let a = Value::int(attrs as u64).0;
             if used > TRANSITION_INDEX_AT {
+                let a = Value::int(attrs as u64).0;
                 if !self.transition_index.contains_key(&sh) {
                     let words: &[u64] = self.heap.slice(ken::PPtr::from_offset(tr.off() + 16), 3 * used);
                     let ix: HashMap<(u64, u64), u64> = (0..used).map(|i| ((words[3 * i], words[3 * i + 1]), Value(words[3 * i + 2]).off())).collect();
@@ -154,11 +154,8 @@ impl Vm {
                 if let Some(&c) = self.transition_index[&sh].get(&(kw, a)) {
                     return Ok(Some(c));
                 }
-            } else {
-                let words: &[u64] = self.heap.slice(ken::PPtr::from_offset(tr.off() + 16), 3 * used);
-                if let Some(i) = (0..used).find(|&i| words[3 * i] == kw && words[3 * i + 1] == a) {
-                    return Ok(Some(Value(words[3 * i + 2]).off()));
-                }
+            } else if let Some(c) = self.transition_of(sh, kw, attrs) {
+                return Ok(Some(c));
             }
         }
         let n = self.shape_len(sh);
@@ -303,20 +300,9 @@ impl Vm {
                 if !cur.is_obj() || !self.ic_class_ok(cur) {
                     return;
                 }
-                match self.named(cur) {
-                    Named::Empty => {}
-                    Named::Shaped { shape: hs, .. } => {
-                        if let Some(i) = self.shape_find(hs, kw) {
-                            found = Some((cur, i, self.shape_attrs(hs, i)));
-                            break;
-                        }
-                    }
-                    Named::Dict(t) => {
-                        if let Some(i) = self.table_index(t, kw) {
-                            found = Some((cur, i, self.table_attrs(t, i)));
-                            break;
-                        }
-                    }
+                if let Some((i, a)) = self.named_find(cur, kw) {
+                    found = Some((cur, i, a));
+                    break;
                 }
                 cur = self.proto_of(cur);
             }
@@ -412,12 +398,7 @@ impl Vm {
             if !cur.is_obj() || !self.ic_class_ok(cur) {
                 return;
             }
-            let found = match self.named(cur) {
-                Named::Empty => false,
-                Named::Shaped { shape: hs, .. } => self.shape_find(hs, key.0).is_some(),
-                Named::Dict(t) => self.table_index(t, key.0).is_some(),
-            };
-            if found {
+            if self.named_find(cur, key.0).is_some() {
                 return;
             }
             cur = self.proto_of(cur);
@@ -433,8 +414,8 @@ impl Vm {
         }
         let u = self.units(key);
         let numeric_like = u.first().is_some_and(|&c| c == b'-' as u16 || (b'0' as u16..=b'9' as u16).contains(&c))
-            || u == [b'N' as u16, b'a' as u16, b'N' as u16]
-            || u.iter().map(|&c| c as u8).eq("Infinity".bytes());
+            || u.iter().copied().eq("NaN".encode_utf16())
+            || u.iter().copied().eq("Infinity".encode_utf16());
         !numeric_like
     }
 
