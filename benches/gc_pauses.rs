@@ -45,13 +45,13 @@ fn turn(rt: &mut Runtime, src: &str) -> Option<String> {
 }
 
 /// One timed turn: its latency, the part of it that was the commit (durability: write-back
-/// and fdatasync), and whether it ran a collection.
-fn timed(rt: &mut Runtime, src: &str) -> (Duration, Duration, bool) {
-    let before = rt.vm().gc_count;
+/// and fdatasync), whether it ran a collection, and the time it spent collecting.
+fn timed(rt: &mut Runtime, src: &str) -> (Duration, Duration, bool, Duration) {
+    let (before, gc_before) = (rt.vm().gc_count, rt.vm().gc_time);
     let t = Instant::now();
     turn(rt, src);
     let d = t.elapsed();
-    (d, rt.stats().last_commit_latency, rt.vm().gc_count != before)
+    (d, rt.stats().last_commit_latency, rt.vm().gc_count != before, rt.vm().gc_time - gc_before)
 }
 
 /// Latencies of one kind of turn: total, commit, and the rest (running it, collecting).
@@ -60,14 +60,17 @@ struct Turns {
     total: Vec<Duration>,
     commit: Vec<Duration>,
     run: Vec<Duration>,
+    /// Time spent collecting in each turn (its collection pause).
+    pause: Vec<Duration>,
     gcs: usize,
     /// Whether the turn before this one collected (its sweep dirtied many pages).
     after_gc: Vec<bool>,
 }
 
 impl Turns {
-    fn add(&mut self, (d, c, gc): (Duration, Duration, bool), after_gc: bool) {
+    fn add(&mut self, (d, c, gc, p): (Duration, Duration, bool, Duration), after_gc: bool) {
         self.after_gc.push(after_gc);
+        self.pause.push(p);
         self.total.push(d);
         self.commit.push(c);
         self.run.push(d.saturating_sub(c));
@@ -79,6 +82,8 @@ impl Turns {
             "  {what:<7} turns: total p50 {:7.2} p99 {:7.2} max {:7.2} ms | commit p50 {:6.2} p99 {:6.2} | run+gc p50 {:7.2} p99 {:7.2} max {:7.2} | {} of {} collected",
             t.p50, t.p99, t.max, c.p50, c.p99, r.p50, r.p99, r.max, self.gcs, self.total.len()
         );
+        let p = dist(self.pause.clone());
+        println!("          collection pause in the turn: p50 {:.2} p99 {:.2} max {:.2} ms", p.p50, p.p99, p.max);
         let split = |after: bool| {
             let v: Vec<Duration> = self.total.iter().zip(&self.after_gc).filter(|(_, &a)| a == after).map(|(&d, _)| d).collect();
             if v.is_empty() { "-".to_string() } else { let d = dist(v.clone()); format!("{} turns, p50 {:.2} max {:.2} ms", v.len(), d.p50, d.max) }
@@ -128,6 +133,7 @@ struct Row {
     update: Turns,
     churn: Turns,
     collect: Dist,
+    minor: Dist,
     reopen: String,
     first_turn: f64,
 }
@@ -167,6 +173,13 @@ fn measure(objects: u64, turns: u64, churn: u64, collects: u64) -> Row {
         churns.add(c, u.2);
         last_gc = c.2;
     }
+    let mut minors = Vec::new();
+    for _ in 0..collects.max(1) {
+        turn(&mut rt, UPDATE);
+        let t = Instant::now();
+        rt.collect_minor();
+        minors.push(t.elapsed());
+    }
     let mut pauses = Vec::new();
     for _ in 0..collects.max(1) {
         let t = Instant::now();
@@ -185,7 +198,7 @@ fn measure(objects: u64, turns: u64, churn: u64, collects: u64) -> Row {
     if std::env::var_os("GC_KEEP").is_none() {
         let _ = std::fs::remove_dir_all(&dir);
     }
-    Row { objects, records, build, live_bytes, file_bytes, update, churn: churns, collect: dist(pauses), reopen, first_turn }
+    Row { objects, records, build, live_bytes, file_bytes, update, churn: churns, collect: dist(pauses), minor: dist(minors), reopen, first_turn }
 }
 
 /// The child: reopen the heap in `dir`; time the open, the first two small update turns and
@@ -194,12 +207,12 @@ fn reopen(dir: &str, churn: u64) {
     let t = Instant::now();
     let (mut rt, _) = Runtime::open(dir).unwrap();
     let open = t.elapsed();
-    let (first, first_commit, gc) = timed(&mut rt, UPDATE);
+    let (first, first_commit, gc, _) = timed(&mut rt, UPDATE);
     let rss_first = peak_rss_kib();
-    let (second, second_commit, _) = timed(&mut rt, UPDATE);
-    let (ch, ch_commit, ch_gc) = timed(&mut rt, &churn_src(churn));
+    let (second, second_commit, _, _) = timed(&mut rt, UPDATE);
+    let (ch, ch_commit, ch_gc, ch_pause) = timed(&mut rt, &churn_src(churn));
     println!(
-        "open {:.1} ms; first update turn {:.1} ms (commit {:.1}, collected: {gc}), peak RSS {:.0} MiB; second {:.1} ms (commit {:.1}); then a churn turn {:.1} ms (commit {:.1}, collected: {ch_gc}), peak RSS {:.0} MiB",
+        "open {:.1} ms; first update turn {:.1} ms (commit {:.1}, collected: {gc}), peak RSS {:.0} MiB; second {:.1} ms (commit {:.1}); then a churn turn {:.1} ms (commit {:.1}, collected: {ch_gc}, pause {:.1} ms), peak RSS {:.0} MiB",
         ms(open),
         ms(first),
         ms(first_commit),
@@ -208,6 +221,7 @@ fn reopen(dir: &str, churn: u64) {
         ms(second_commit),
         ms(ch),
         ms(ch_commit),
+        ms(ch_pause),
         peak_rss_kib() as f64 / 1024.0
     );
     println!("first_ms={:.3}", ms(first));
@@ -273,16 +287,24 @@ fn main() {
         r.update.show("update");
         r.churn.show("churn");
         println!("  full collection (explicit, between turns): p50 {:.1} ms, max {:.1} ms", r.collect.p50, r.collect.max);
+        println!("  minor collection (explicit, after one update turn): p50 {:.2} ms, max {:.2} ms", r.minor.p50, r.minor.max);
         println!("  reopen (child process): {}", r.reopen);
         rows.push(r);
     }
     if let (Some(a), Some(b)) = (rows.first(), rows.last()) {
         if rows.len() > 1 {
             let p99 = |t: &Turns| dist(t.run.clone()).p99;
+            let pause99 = |t: &Turns| dist(t.pause.clone()).p99;
             println!(
-                "largest / smallest ({} / {} objects): full collection {:.1}x, churn turn run+gc p99 {:.1}x, update turn run+gc p99 {:.1}x, first turn after reopen {:.1}x",
+                "largest / smallest ({} / {} objects): churn-turn collection pause p99 {:.2}x ({:.2} / {:.2} ms), update-turn pause p99 {:.2} / {:.2} ms, minor collection {:.2}x, full collection {:.1}x, churn turn run+gc p99 {:.1}x, update turn run+gc p99 {:.1}x, first turn after reopen {:.1}x",
                 b.objects,
                 a.objects,
+                pause99(&b.churn) / pause99(&a.churn),
+                pause99(&b.churn),
+                pause99(&a.churn),
+                pause99(&b.update),
+                pause99(&a.update),
+                b.minor.p50 / a.minor.p50,
                 b.collect.p50 / a.collect.p50,
                 p99(&b.churn) / p99(&a.churn),
                 p99(&b.update) / p99(&a.update),

@@ -247,9 +247,15 @@ impl Runtime {
         self.vm.heap.stats()
     }
 
-    /// Runs a full collection now (between turns).
+    /// Runs a full collection now (between turns). Returns (cells freed, live bytes).
     pub fn collect(&mut self) -> (u64, u64) {
         self.vm.collect()
+    }
+
+    /// Runs a minor collection now (between turns): only the cells allocated since the last
+    /// collection and the survivors of the one before are candidates.
+    pub fn collect_minor(&mut self) -> (u64, u64) {
+        self.vm.collect_minor()
     }
 
     pub fn state_dir(&self) -> &Path {

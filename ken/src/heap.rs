@@ -119,6 +119,13 @@ pub struct Heap {
     file_len: u64,
     dirty: Vec<u64>,
     dirty_bits: Vec<u64>,
+    /// Pages written since the last `take_written_pages` (volatile), whatever the turns
+    /// did: the JavaScript collector's remembered set.
+    written: Vec<u64>,
+    written_bits: Vec<u64>,
+    /// The write fast path's bit: the page is in both `dirty` and `written`. Cleared for the
+    /// `dirty` pages at a commit or rollback, and for the `written` ones when they are taken.
+    armed_bits: Vec<u64>,
     poisoned: Option<String>,
     /// A root slot holding an incomplete (rejected) commit, cleared by the next commit.
     stale_slot: Option<u64>,
@@ -247,6 +254,9 @@ impl Heap {
                         file_len,
                         dirty: Vec::new(),
                         dirty_bits: Vec::new(),
+                        written: Vec::new(),
+                        written_bits: Vec::new(),
+                        armed_bits: Vec::new(),
                         poisoned: None,
                         stale_slot: None,
                         stats: Stats { turns_committed: root.seq, ..Stats::default() },
@@ -336,10 +346,11 @@ impl Heap {
     /// unmarked page faults.
     #[inline]
     pub fn mark_dirty(&mut self, off: u64, len: usize) {
-        // fast path: a write inside one page that is already dirty in this turn
+        // fast path: a write inside one page that is already dirty in this turn (and written
+        // since the last `take_written_pages`)
         let p = off / PAGE as u64;
         if len != 0 && (off + len as u64 - 1) / PAGE as u64 == p {
-            if let Some(w) = self.dirty_bits.get((p / 64) as usize) {
+            if let Some(w) = self.armed_bits.get((p / 64) as usize) {
                 if w & (1u64 << (p % 64)) != 0 {
                     return;
                 }
@@ -358,7 +369,15 @@ impl Heap {
         for p in first..=last {
             let (w, b) = ((p / 64) as usize, 1u64 << (p % 64));
             if w >= self.dirty_bits.len() {
-                self.dirty_bits.resize(w + 1 + w / 2, 0);
+                let n = w + 1 + w / 2;
+                self.dirty_bits.resize(n, 0);
+                self.written_bits.resize(n, 0);
+                self.armed_bits.resize(n, 0);
+            }
+            self.armed_bits[w] |= b;
+            if self.written_bits[w] & b == 0 {
+                self.written_bits[w] |= b;
+                self.written.push(p);
             }
             if self.dirty_bits[w] & b == 0 {
                 self.dirty_bits[w] |= b;
@@ -370,6 +389,21 @@ impl Heap {
                 }
             }
         }
+    }
+
+    /// Every page written since the previous call (or since open), as page numbers (byte
+    /// offset / `PAGE`), and starts a new period. Pages of rolled-back turns are included (a
+    /// superset is harmless to the caller, a collector's remembered set). Costs what was
+    /// written, not the heap's size.
+    pub fn take_written_pages(&mut self) -> Vec<u64> {
+        let out = std::mem::take(&mut self.written);
+        for &p in &out {
+            let (w, b) = ((p / 64) as usize, !(1u64 << (p % 64)));
+            self.written_bits[w] &= b;
+            // the next write to the page takes the slow path again, which records it
+            self.armed_bits[w] &= b;
+        }
+        out
     }
 
     /// Pages changed in the current turn so far.
@@ -532,6 +566,7 @@ impl Heap {
         let dirty = std::mem::take(&mut self.dirty);
         for &p in &dirty {
             self.dirty_bits[(p / 64) as usize] &= !(1 << (p % 64));
+            self.armed_bits[(p / 64) as usize] &= !(1 << (p % 64));
         }
         if self.verify {
             for &p in &dirty {
@@ -596,6 +631,7 @@ impl Heap {
         let mut failed = None;
         for &p in &dirty {
             self.dirty_bits[(p / 64) as usize] &= !(1 << (p % 64));
+            self.armed_bits[(p / 64) as usize] &= !(1 << (p % 64));
             let r = match self.committed.overflow.get(&p) {
                 Some(&loc) => {
                     let page = self.map.bytes_mut(p as usize * PAGE, PAGE);

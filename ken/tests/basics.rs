@@ -31,3 +31,32 @@ fn second_opener_is_refused_with_pid() {
         other => panic!("expected Locked, got {:?}", other.map(|_| ())),
     }
 }
+
+#[test]
+fn written_pages_cover_every_write_since_the_last_take() {
+    let d = TempDir::new("written");
+    let (mut heap, _) = Heap::open(d.path(), Options::default()).unwrap();
+    let a = heap.alloc(3 * 4096).unwrap();
+    heap.commit().unwrap();
+    let page = |off: u64| off / 4096;
+    let _ = heap.take_written_pages();
+    // a write in a turn, taken in the same turn
+    heap.write(PPtr::<u64>::from_offset(a), 1);
+    assert_eq!(heap.take_written_pages(), vec![page(a)]);
+    // the same page written again in the same turn (already dirty): still recorded
+    heap.write(PPtr::<u64>::from_offset(a), 2);
+    heap.commit().unwrap();
+    assert_eq!(heap.take_written_pages(), vec![page(a)]);
+    // nothing written: nothing taken
+    assert!(heap.take_written_pages().is_empty());
+    // writes over two committed turns and a rolled-back one are all reported, once each
+    heap.write(PPtr::<u64>::from_offset(a + 4096), 3);
+    heap.commit().unwrap();
+    heap.write(PPtr::<u64>::from_offset(a + 4096), 4);
+    heap.write(PPtr::<u64>::from_offset(a + 8192), 5);
+    heap.rollback().unwrap();
+    let mut got = heap.take_written_pages();
+    got.sort();
+    assert_eq!(got, vec![page(a + 4096), page(a + 8192)]);
+    assert_eq!(heap.read(PPtr::<u64>::from_offset(a + 4096)), 3);
+}

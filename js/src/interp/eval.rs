@@ -1676,7 +1676,11 @@ impl Vm {
         let base = self.stack.len();
         self.stack.push(o);
         let r = (|| {
-            let k = PropKey::Key(self.atom_of(&cx.ci, n)?);
+            let atom = self.atom_of(&cx.ci, n)?;
+            // the atom may be the only reference to the key (the first store of a new name):
+            // the right-hand side can collect
+            self.stack.push(atom);
+            let k = PropKey::Key(atom);
             let v = match op {
                 AssignOp::Bin(b) => {
                     let old = self.get_ic(o, k, ic)?;

@@ -13,6 +13,7 @@
 use super::value::Value;
 use bytemuck::{Pod, Zeroable};
 use hashbrown::{HashMap, HashSet};
+use std::collections::BTreeMap;
 use ken::{Heap, PPtr};
 
 pub type Result<T> = std::result::Result<T, ken::Error>;
@@ -95,6 +96,11 @@ struct GcMeta {
     large: u64,
     large_cap: u64,
     large_len: u64,
+    /// Live bytes found by the last full collection.
+    old_live: u64,
+    /// Bytes that survived minor collections since then (old garbage among them is only
+    /// found by the next full collection, which this drives).
+    promoted: u64,
 }
 
 struct Arena {
@@ -102,19 +108,51 @@ struct Arena {
     class: usize,
 }
 
+/// Which collection a mark is for.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Gen {
+    /// Only the cells allocated since the last collection (the young ones) are candidates;
+    /// every other cell counts as live without being visited.
+    Minor,
+    /// Every cell is a candidate.
+    Major,
+}
+
 /// The volatile side of the allocator.
 pub struct Cells {
     meta: PPtr<GcMeta>,
     arenas: Vec<Arena>,
-    page_arena: HashMap<u64, u32>,
-    large: HashSet<u64>,
+    /// Page number -> arena index + 1 (0: not an arena page).
+    page_arena: Vec<u32>,
+    /// Large cells: offset -> byte size.
+    large: BTreeMap<u64, u64>,
+    /// Mark bits per arena (empty: none taken for that arena in this collection).
     marks: Vec<Vec<u64>>,
     large_marks: HashSet<u64>,
+    /// Cells allocated since the last collection, in allocation order (volatile: after an
+    /// open or a rollback every cell is old).
+    young: Vec<u64>,
+    /// Cells that survived one minor collection: still candidates in the next one, old after
+    /// it (so what is live at one collection but dies soon after is not promoted).
+    survivors: Vec<u64>,
+    /// The pages written in the period before the last minor collection: a survivor may be
+    /// pointed to by an old cell written then.
+    prev_written: Vec<u64>,
+    /// During a minor collection: young bits per arena, and the young large cells.
+    young_bits: Vec<Vec<u64>>,
+    young_large: HashSet<u64>,
+    /// Arenas whose `marks` / `young_bits` this collection filled (to clear after).
+    touched: Vec<u32>,
+    gen: Gen,
     /// The live EPHEMERON cells found by the last `mark` (volatile).
     ephemerons: Vec<u64>,
     /// Bytes allocated since the last collection (volatile; drives collection).
     pub allocated: u64,
-    /// Live bytes found by the last collection.
+    /// Cells the last `mark` visited (traced), old cells of the remembered set included: what
+    /// a collection's cost follows.
+    pub visited: u64,
+    /// Live bytes after the last collection: the last full collection's count plus what
+    /// minor collections promoted since.
     pub live_after_gc: u64,
 }
 
@@ -138,19 +176,28 @@ impl Cells {
         let mut c = Cells {
             meta: PPtr::from_offset(meta),
             arenas: Vec::new(),
-            page_arena: HashMap::new(),
-            large: HashSet::new(),
+            page_arena: Vec::new(),
+            large: BTreeMap::new(),
             marks: Vec::new(),
             large_marks: HashSet::new(),
+            young: Vec::new(),
+            survivors: Vec::new(),
+            prev_written: Vec::new(),
+            young_bits: Vec::new(),
+            young_large: HashSet::new(),
+            touched: Vec::new(),
+            gen: Gen::Major,
             ephemerons: Vec::new(),
             allocated: 0,
+            visited: 0,
             live_after_gc: 0,
         };
         c.reload(heap)?;
         Ok(c)
     }
 
-    /// Re-reads the arena and large-cell lists (after open or a rollback).
+    /// Re-reads the arena and large-cell lists (after open or a rollback). Every cell is old
+    /// afterwards: the young list may name cells of a rolled-back turn.
     pub fn reload(&mut self, heap: &Heap) -> std::result::Result<(), String> {
         let m = *heap.get(self.meta);
         if m.magic != META_MAGIC {
@@ -158,21 +205,41 @@ impl Cells {
         }
         self.arenas.clear();
         self.page_arena.clear();
+        self.marks.clear();
+        self.young_bits.clear();
         self.large.clear();
+        self.young.clear();
+        self.survivors.clear();
+        self.prev_written.clear();
+        self.allocated = 0;
         for &e in heap.slice(PPtr::<u64>::from_offset(m.arenas), m.arenas_len as usize) {
             self.index_arena(e & !0xFFF, (e & 0xFFF) as usize);
         }
         for &e in heap.slice(PPtr::<u64>::from_offset(m.large), m.large_len as usize) {
-            self.large.insert(e);
+            self.large.insert(e, cell_size(heap.read(PPtr::<u64>::from_offset(e))));
         }
+        self.live_after_gc = m.old_live + m.promoted;
         Ok(())
     }
 
     fn index_arena(&mut self, off: u64, class: usize) {
         let i = self.arenas.len() as u32;
         self.arenas.push(Arena { off, class });
-        for p in 0..ARENA >> PAGE_SHIFT {
-            self.page_arena.insert((off >> PAGE_SHIFT) + p, i);
+        self.marks.push(Vec::new());
+        self.young_bits.push(Vec::new());
+        let first = (off >> PAGE_SHIFT) as usize;
+        let n = (ARENA >> PAGE_SHIFT) as usize;
+        if self.page_arena.len() < first + n {
+            self.page_arena.resize(first + n, 0);
+        }
+        self.page_arena[first..first + n].fill(i + 1);
+    }
+
+    #[inline]
+    fn arena_of(&self, off: u64) -> Option<usize> {
+        match self.page_arena.get((off >> PAGE_SHIFT) as usize) {
+            Some(&i) if i != 0 => Some(i as usize - 1),
+            _ => None,
         }
     }
 
@@ -193,7 +260,7 @@ impl Cells {
         let off = if size > MAX_SMALL {
             let off = heap.alloc(size)?;
             self.push_list(heap, true, off)?;
-            self.large.insert(off);
+            self.large.insert(off, size);
             off
         } else {
             let c = class_of(size);
@@ -223,6 +290,7 @@ impl Cells {
             }
         };
         heap.write(PPtr::<u64>::from_offset(off), hdr);
+        self.young.push(off);
         Ok(off)
     }
 
@@ -249,25 +317,102 @@ impl Cells {
         Ok(())
     }
 
+    /// Bytes promoted since the last full collection, and that collection's live bytes: the
+    /// collector runs a full collection when the first outgrows the second.
+    pub fn old_growth(&self, heap: &Heap) -> (u64, u64) {
+        let m = heap.get(self.meta);
+        (m.promoted, m.old_live)
+    }
+
+    /// Candidates of the next minor collection: cells allocated since the last collection,
+    /// and the survivors of the one before.
+    pub fn young_count(&self) -> (usize, usize) {
+        (self.young.len(), self.survivors.len())
+    }
+
     // ----- collection ------------------------------------------------------------------
+
+    fn mark_words(&self, a: usize) -> usize {
+        (ARENA / CLASSES[self.arenas[a].class]) as usize / 64 + 1
+    }
+
+    /// Forgets the mark and young bits of the last collection (keeping their capacity).
+    fn clear_scratch(&mut self) {
+        for &i in &self.touched {
+            self.marks[i as usize].clear();
+            self.young_bits[i as usize].clear();
+        }
+        self.touched.clear();
+        self.large_marks.clear();
+        self.young_large.clear();
+    }
 
     /// Marks everything reachable from `roots`. Afterwards `is_marked` answers for every cell,
     /// and `take_ephemerons` lists the live weak tables.
+    ///
+    /// `Gen::Minor` traces the candidates only (the cells allocated since the last
+    /// collection, and the survivors of the one before): an old cell counts as marked and is
+    /// not visited, except the old cells on the pages written in the last two periods
+    /// (`written`: since the last collection, and the period before it), which are the
+    /// remembered set: an old cell can only point to a candidate if it was written after that
+    /// candidate was allocated, which was in one of those two periods.
     ///
     /// Ephemerons in one pass: when a weak table is traced, a pair whose key is already marked
     /// gets its value marked; otherwise the value waits in `pending` under its key and is
     /// marked when the key's cell is traced, if it ever is (so chains through weak tables cost
     /// no rescans). Values still pending at the end belong to dead keys.
-    pub fn mark(&mut self, heap: &Heap, roots: impl IntoIterator<Item = Value>) {
-        self.marks = self.arenas.iter().map(|a| vec![0u64; (ARENA / CLASSES[a.class]) as usize / 64 + 1]).collect();
-        self.large_marks.clear();
+    pub fn mark(&mut self, heap: &Heap, roots: impl IntoIterator<Item = Value>, gen: Gen, written: Vec<u64>) {
+        self.clear_scratch();
         self.ephemerons.clear();
+        self.gen = gen;
+        self.visited = 0;
+        match gen {
+            Gen::Major => {
+                for i in 0..self.arenas.len() {
+                    let n = self.mark_words(i);
+                    self.marks[i].resize(n, 0);
+                    self.touched.push(i as u32);
+                }
+            }
+            Gen::Minor => {
+                for k in 0..self.young.len() + self.survivors.len() {
+                    let off = if k < self.young.len() { self.young[k] } else { self.survivors[k - self.young.len()] };
+                    match self.arena_of(off) {
+                        Some(i) => {
+                            if self.young_bits[i].is_empty() {
+                                let n = self.mark_words(i);
+                                self.young_bits[i].resize(n, 0);
+                                self.marks[i].resize(n, 0);
+                                self.touched.push(i as u32);
+                            }
+                            let a = &self.arenas[i];
+                            let idx = ((off - a.off) / CLASSES[a.class]) as usize;
+                            self.young_bits[i][idx / 64] |= 1 << (idx % 64);
+                        }
+                        None => {
+                            self.young_large.insert(off);
+                        }
+                    }
+                }
+            }
+        }
         let mut pending: HashMap<u64, Vec<u64>> = HashMap::new();
         let mut work: Vec<u64> = Vec::new();
         for r in roots {
             if r.is_pointer() && self.set_mark(r.off()) {
                 work.push(r.off());
             }
+        }
+        match gen {
+            Gen::Minor => {
+                let mut pages = std::mem::replace(&mut self.prev_written, written);
+                pages.extend_from_slice(&self.prev_written);
+                pages.sort_unstable();
+                pages.dedup();
+                self.scan_remembered(heap, &pages, &mut work, &mut pending);
+            }
+            // no candidates after a full collection, so nothing written before it matters
+            Gen::Major => self.prev_written.clear(),
         }
         // every marked cell passes through `work` exactly once
         while let Some(off) = work.pop() {
@@ -281,33 +426,91 @@ impl Cells {
                 }
             }
             let hdr = heap.read(PPtr::<u64>::from_offset(off));
-            if is_raw(hdr as u8) {
-                continue;
-            }
-            let len = (hdr >> 32) as usize;
-            let words: &[u64] = heap.slice(PPtr::from_offset(off + 8), len);
-            if hdr as u8 == kind::EPHEMERON {
-                self.ephemerons.push(off);
-                for pair in words.chunks(2) {
-                    let k = Value(pair[0]);
-                    let v = pair.get(1).map(|&w| Value(w)).unwrap_or(Value::UNDEFINED);
-                    if !v.is_pointer() {
-                        continue;
-                    }
-                    if !k.is_pointer() || self.is_marked(k.off()) {
-                        if self.set_mark(v.off()) {
-                            work.push(v.off());
-                        }
-                    } else {
-                        pending.entry(k.off()).or_default().push(v.off());
-                    }
+            self.trace(heap, off, hdr, &mut work, &mut pending);
+        }
+    }
+
+    /// Marks the children of the cell at `off` (pushing the newly marked ones on `work`).
+    fn trace(&mut self, heap: &Heap, off: u64, hdr: u64, work: &mut Vec<u64>, pending: &mut HashMap<u64, Vec<u64>>) {
+        self.visited += 1;
+        if is_raw(hdr as u8) || hdr as u8 == kind::FREE {
+            return;
+        }
+        let len = (hdr >> 32) as usize;
+        let words: &[u64] = heap.slice(PPtr::from_offset(off + 8), len);
+        if hdr as u8 == kind::EPHEMERON {
+            self.ephemerons.push(off);
+            for pair in words.chunks(2) {
+                let k = Value(pair[0]);
+                let v = pair.get(1).map(|&w| Value(w)).unwrap_or(Value::UNDEFINED);
+                if !v.is_pointer() {
+                    continue;
                 }
-                continue;
+                if !k.is_pointer() || self.is_marked(k.off()) {
+                    if self.set_mark(v.off()) {
+                        work.push(v.off());
+                    }
+                } else {
+                    pending.entry(k.off()).or_default().push(v.off());
+                }
             }
-            for &w in words {
-                let v = Value(w);
-                if v.is_pointer() && self.set_mark(v.off()) {
-                    work.push(v.off());
+            return;
+        }
+        for &w in words {
+            let v = Value(w);
+            if v.is_pointer() && self.set_mark(v.off()) {
+                work.push(v.off());
+            }
+        }
+    }
+
+    /// Traces the old cells on the `pages` (sorted; a minor collection's remembered set).
+    fn scan_remembered(&mut self, heap: &Heap, pages: &[u64], work: &mut Vec<u64>, pending: &mut HashMap<u64, Vec<u64>>) {
+        let m = *heap.get(self.meta);
+        // a cell across a page boundary is met on both pages; pages are sorted, so it is the
+        // previous cell scanned
+        let mut last = u64::MAX;
+        for &p in pages {
+            let (lo, hi) = (p << PAGE_SHIFT, (p + 1) << PAGE_SHIFT);
+            if let Some(i) = self.arena_of(lo) {
+                let (aoff, class) = (self.arenas[i].off, self.arenas[i].class);
+                let csz = CLASSES[class];
+                // cells past the bump pointer of the arena a class allocates in were never
+                // written by the allocator
+                let full = aoff + (ARENA / csz) * csz;
+                let end = if m.bump[class] >= aoff && m.bump[class] <= full && m.bump_end[class] > aoff { m.bump[class] } else { full };
+                let first = lo.saturating_sub(aoff) / csz;
+                let mut off = aoff + first * csz;
+                while off < hi.min(end) {
+                    let idx = ((off - aoff) / csz) as usize;
+                    let young = self.young_bits[i].get(idx / 64).is_some_and(|w| w & (1 << (idx % 64)) != 0);
+                    if !young && off != last {
+                        last = off;
+                        let hdr = heap.read(PPtr::<u64>::from_offset(off));
+                        self.trace(heap, off, hdr, work, pending);
+                    }
+                    off += csz;
+                }
+            } else if let Some((&off, &size)) = self.large.range(..hi).next_back() {
+                if off + size <= lo || self.young_large.contains(&off) {
+                    continue;
+                }
+                let hdr = heap.read(PPtr::<u64>::from_offset(off));
+                if hdr as u8 == kind::EPHEMERON || is_raw(hdr as u8) {
+                    if off != last {
+                        last = off;
+                        self.trace(heap, off, hdr, work, pending);
+                    }
+                    continue;
+                }
+                // only the words on this page can have changed
+                let from = lo.max(off + 8);
+                let to = hi.min(off + size);
+                for &w in heap.slice::<u64>(PPtr::from_offset(from), ((to - from) / 8) as usize) {
+                    let v = Value(w);
+                    if v.is_pointer() && self.set_mark(v.off()) {
+                        work.push(v.off());
+                    }
                 }
             }
         }
@@ -318,19 +521,32 @@ impl Cells {
         std::mem::take(&mut self.ephemerons)
     }
 
-    /// Sets the mark of the cell at `off`; false if it was already set (or is not a cell).
+    /// Whether the cell at `off` is young in the running minor collection.
+    #[inline]
+    fn young_bit(&self, i: usize, idx: usize) -> bool {
+        self.young_bits[i].get(idx / 64).is_some_and(|w| w & (1 << (idx % 64)) != 0)
+    }
+
+    /// Sets the mark of the cell at `off`; false if it was already set, is old in a minor
+    /// collection, or is not a cell.
     fn set_mark(&mut self, off: u64) -> bool {
-        if let Some(&i) = self.page_arena.get(&(off >> PAGE_SHIFT)) {
-            let a = &self.arenas[i as usize];
+        if let Some(i) = self.arena_of(off) {
+            let a = &self.arenas[i];
             let idx = ((off - a.off) / CLASSES[a.class]) as usize;
+            if self.gen == Gen::Minor && !self.young_bit(i, idx) {
+                return false;
+            }
             let (w, b) = (idx / 64, 1u64 << (idx % 64));
-            let m = &mut self.marks[i as usize];
+            let m = &mut self.marks[i];
             if m[w] & b != 0 {
                 return false;
             }
             m[w] |= b;
             true
-        } else if self.large.contains(&off) {
+        } else if self.large.contains_key(&off) {
+            if self.gen == Gen::Minor && !self.young_large.contains(&off) {
+                return false;
+            }
             self.large_marks.insert(off)
         } else {
             debug_assert!(false, "pointer to a non-cell at {off}");
@@ -338,18 +554,104 @@ impl Cells {
         }
     }
 
+    /// Whether the last `mark` found the cell at `off` live (an old cell always is, in a
+    /// minor collection).
     pub fn is_marked(&self, off: u64) -> bool {
-        if let Some(&i) = self.page_arena.get(&(off >> PAGE_SHIFT)) {
-            let a = &self.arenas[i as usize];
+        if let Some(i) = self.arena_of(off) {
+            let a = &self.arenas[i];
             let idx = ((off - a.off) / CLASSES[a.class]) as usize;
-            self.marks.get(i as usize).is_some_and(|m| m[idx / 64] & (1 << (idx % 64)) != 0)
+            if self.gen == Gen::Minor && !self.young_bit(i, idx) {
+                return true;
+            }
+            self.marks[i].get(idx / 64).is_some_and(|w| w & (1 << (idx % 64)) != 0)
+        } else if self.gen == Gen::Minor && !self.young_large.contains(&off) {
+            true
         } else {
             self.large_marks.contains(&off)
         }
     }
 
-    /// Frees every unmarked cell. Returns (cells freed, live bytes).
+    /// After a minor `mark`: frees the candidates it did not reach; reached young cells become
+    /// survivors, reached survivors old. Costs the number of candidates. Returns (cells
+    /// freed, live bytes).
+    pub fn sweep_minor(&mut self, heap: &mut Heap) -> (u64, u64) {
+        debug_assert_eq!(self.gen, Gen::Minor);
+        let m = *heap.get(self.meta);
+        let mut free = m.free;
+        let (mut freed, mut promoted) = (0u64, 0u64);
+        let mut dead_large = Vec::new();
+        let young = std::mem::take(&mut self.young);
+        let survivors = std::mem::take(&mut self.survivors);
+        let mut next = Vec::new();
+        for (k, &off) in young.iter().chain(&survivors).enumerate() {
+            let survivor = k >= young.len();
+            if let Some(i) = self.arena_of(off) {
+                let a = &self.arenas[i];
+                let csz = CLASSES[a.class];
+                let idx = ((off - a.off) / csz) as usize;
+                if self.marks[i][idx / 64] & (1 << (idx % 64)) != 0 {
+                    if survivor {
+                        promoted += csz;
+                    } else {
+                        next.push(off);
+                    }
+                } else {
+                    let c = heap.slice_mut(PPtr::<u64>::from_offset(off), 2);
+                    c[0] = header(kind::FREE, 0, 0, 1);
+                    c[1] = Value::int(free[a.class]).0;
+                    free[a.class] = off;
+                    freed += 1;
+                }
+            } else if self.large_marks.contains(&off) {
+                if survivor {
+                    promoted += self.large[&off];
+                } else {
+                    next.push(off);
+                }
+            } else {
+                dead_large.push(off);
+            }
+        }
+        // keep the young list's capacity for the next period
+        self.young = young;
+        self.young.clear();
+        self.survivors = next;
+        if free != m.free {
+            heap.get_mut(self.meta).free = free;
+        }
+        self.free_large(heap, &dead_large);
+        freed += dead_large.len() as u64;
+        let mm = heap.get_mut(self.meta);
+        mm.promoted += promoted;
+        self.live_after_gc = mm.old_live + mm.promoted;
+        self.allocated = 0;
+        self.clear_scratch();
+        (freed, self.live_after_gc)
+    }
+
+    /// Frees large cells and drops them from the persistent list.
+    fn free_large(&mut self, heap: &mut Heap, dead: &[u64]) {
+        if dead.is_empty() {
+            return;
+        }
+        for &o in dead {
+            let size = self.large.remove(&o).expect("a large cell");
+            heap.free(o, size);
+        }
+        let m = *heap.get(self.meta);
+        let keep: Vec<u64> = heap
+            .slice(PPtr::<u64>::from_offset(m.large), m.large_len as usize)
+            .iter()
+            .copied()
+            .filter(|o| self.large.contains_key(o))
+            .collect();
+        heap.slice_mut(PPtr::<u64>::from_offset(m.large), keep.len()).copy_from_slice(&keep);
+        heap.get_mut(self.meta).large_len = keep.len() as u64;
+    }
+
+    /// After a major `mark`: frees every unmarked cell. Returns (cells freed, live bytes).
     pub fn sweep(&mut self, heap: &mut Heap) -> (u64, u64) {
+        debug_assert_eq!(self.gen, Gen::Major);
         let m = *heap.get(self.meta);
         let in_bump = |a: &Arena| m.bump[a.class] >= a.off && m.bump[a.class] <= a.off + ARENA && m.bump_end[a.class] > a.off;
         // arenas where nothing survives go back to the heap (except the one each class bumps
@@ -393,6 +695,9 @@ impl Cells {
         if release {
             let old = std::mem::take(&mut self.arenas);
             self.page_arena.clear();
+            self.marks.clear();
+            self.young_bits.clear();
+            self.touched.clear();
             let mut kept = Vec::new();
             for (i, a) in old.into_iter().enumerate() {
                 if empty[i] {
@@ -408,30 +713,18 @@ impl Cells {
             heap.get_mut(self.meta).arenas_len = kept.len() as u64;
         }
         // large cells
-        let dead: Vec<u64> = self.large.iter().copied().filter(|o| !self.large_marks.contains(o)).collect();
-        if !dead.is_empty() {
-            for &o in &dead {
-                let size = cell_size(heap.read(PPtr::<u64>::from_offset(o)));
-                heap.free(o, size);
-                self.large.remove(&o);
-                freed += 1;
-            }
-            let keep: Vec<u64> = heap
-                .slice(PPtr::<u64>::from_offset(m.large), m.large_len as usize)
-                .iter()
-                .copied()
-                .filter(|o| self.large.contains(o))
-                .collect();
-            heap.slice_mut(PPtr::<u64>::from_offset(m.large), keep.len()).copy_from_slice(&keep);
-            heap.get_mut(self.meta).large_len = keep.len() as u64;
-        }
-        for &o in &self.large {
-            live += cell_size(heap.read(PPtr::<u64>::from_offset(o)));
-        }
-        self.marks.clear();
-        self.large_marks.clear();
+        let dead: Vec<u64> = self.large.keys().copied().filter(|o| !self.large_marks.contains(o)).collect();
+        self.free_large(heap, &dead);
+        freed += dead.len() as u64;
+        live += self.large.values().sum::<u64>();
+        self.clear_scratch();
+        self.young.clear();
+        self.survivors.clear();
         self.allocated = 0;
         self.live_after_gc = live;
+        let mm = heap.get_mut(self.meta);
+        mm.old_live = live;
+        mm.promoted = 0;
         (freed, live)
     }
 

@@ -11,7 +11,7 @@ pub mod value;
 
 use crate::interp::CodeInfo;
 use bytemuck::{Pod, Zeroable};
-use cells::{header, kind, Cells};
+use cells::{header, kind, Cells, Gen};
 use hashbrown::HashMap;
 use ken::{Heap, PPtr};
 use std::rc::Rc;
@@ -48,7 +48,12 @@ impl From<ken::Error> for Throw {
 
 /// Bumped whenever the layout of any cell, the intrinsics list or the native table changes:
 /// a heap from another layout refuses to open.
-pub const LAYOUT_VERSION: u64 = 3;
+pub const LAYOUT_VERSION: u64 = 4;
+
+/// Bytes allocated since the last collection that make the end of a turn collect.
+const NURSERY: u64 = 8 << 20;
+/// The same inside a turn (at a safe point): a turn that allocates a lot collects as it goes.
+const IN_TURN_NURSERY: u64 = 32 << 20;
 const REALM_MAGIC: u64 = 0x6B65_6E2D_6A73_726D; // "ken-jsrm"
 pub const REALM_ROOT: &str = "js.realm";
 
@@ -205,7 +210,14 @@ pub struct Vm {
     /// Collect at every safe point (tests: catches a value held across a call without a root).
     pub gc_stress: bool,
     pub output: Output,
+    /// Collections run by this process (minor and full), and the minor ones among them.
     pub gc_count: u64,
+    pub gc_minor_count: u64,
+    /// Time spent collecting, in total and in the last collection (volatile statistics).
+    pub gc_time: std::time::Duration,
+    pub gc_last_pause: std::time::Duration,
+    /// Safe points seen under `gc_stress` (every eighth stress collection is a full one).
+    stress_n: u64,
     /// Generator resumption state (see `interp::generator`): the saved frames still to be
     /// re-entered (outermost last), the frames saved while a suspension unwinds (innermost
     /// first), the value a suspension yields, and how the generator is resumed.
@@ -283,6 +295,10 @@ impl Vm {
             gc_stress: false,
             output: Output::Immediate,
             gc_count: 0,
+            gc_minor_count: 0,
+            gc_time: std::time::Duration::ZERO,
+            gc_last_pause: std::time::Duration::ZERO,
+            stress_n: 0,
             g_resume: Vec::new(),
             g_saved: Vec::new(),
             g_yielded: Value::UNDEFINED,
@@ -463,29 +479,55 @@ impl Vm {
 
     /// A full collection. Safe only at a safe point (every live value is in `roots`).
     pub fn collect(&mut self) -> (u64, u64) {
+        self.collect_gen(Gen::Major)
+    }
+
+    /// A minor collection: frees the unreachable cells among those allocated since the last
+    /// collection, at a cost that follows them and the pages written since, not the heap.
+    pub fn collect_minor(&mut self) -> (u64, u64) {
+        self.collect_gen(Gen::Minor)
+    }
+
+    /// The collection the heap needs now: minor, or full once the bytes promoted since the
+    /// last full collection exceed what it found live (and 64 MiB).
+    pub fn collect_auto(&mut self) -> (u64, u64) {
+        let (promoted, old) = self.cells.old_growth(&self.heap);
+        if promoted > (64 << 20).max(old) {
+            self.collect_gen(Gen::Major)
+        } else {
+            self.collect_gen(Gen::Minor)
+        }
+    }
+
+    fn collect_gen(&mut self, gen: Gen) -> (u64, u64) {
+        let started = std::time::Instant::now();
+        // the remembered set of a minor collection; a full one starts the next period too
+        let written = self.heap.take_written_pages();
         let roots = self.roots();
-        self.cells.mark(&self.heap, roots);
+        self.cells.mark(&self.heap, roots, gen, written);
         // weak tables forget the entries whose keys die in this collection (before the sweep
         // frees those keys)
         for t in self.cells.take_ephemerons() {
             crate::builtins::collections::clear_dead_weak_entries(self, t);
         }
         self.sweep_atoms();
-        let r = self.cells.sweep(&mut self.heap);
+        let r = match gen {
+            Gen::Major => self.cells.sweep(&mut self.heap),
+            Gen::Minor => self.cells.sweep_minor(&mut self.heap),
+        };
         // caches may name freed cells
         self.prop_index.clear();
         self.transition_index.clear();
         self.ctor_slots.clear();
-        let live: Vec<u64> = self.code_cache.keys().copied().filter(|&off| self.cells_live(off)).collect();
-        self.code_cache.retain(|off, _| live.contains(off));
+        let heap = &self.heap;
+        self.code_cache.retain(|&off, _| heap.read(PPtr::<u64>::from_offset(off)) as u8 != kind::FREE);
         self.fn_cache.iter_mut().for_each(|e| *e = None);
         self.clear_atom_caches();
         self.gc_count += 1;
+        self.gc_minor_count += (gen == Gen::Minor) as u64;
+        self.gc_last_pause = started.elapsed();
+        self.gc_time += self.gc_last_pause;
         r
-    }
-
-    fn cells_live(&self, off: u64) -> bool {
-        self.hdr(off) as u8 != kind::FREE
     }
 
     /// Polls the interrupt flag (long native loops call this).
@@ -506,16 +548,24 @@ impl Vm {
             self.interrupt.store(false, Ordering::Relaxed);
             return Err(Throw::Interrupted);
         }
-        if self.gc_stress || self.cells.allocated > (64 << 20).max(self.cells.live_after_gc * 2) {
-            self.collect();
+        if self.gc_stress {
+            self.stress_n += 1;
+            if self.stress_n % 8 == 0 {
+                self.collect();
+            } else {
+                self.collect_minor();
+            }
+        } else if self.cells.allocated > IN_TURN_NURSERY {
+            self.collect_auto();
         }
         Ok(())
     }
 
-    /// Between turns: collect when a fair share of the heap was allocated since the last time.
+    /// Between turns: collect when the turns since the last collection allocated a nursery's
+    /// worth.
     pub fn maybe_collect_between_turns(&mut self) {
-        if self.cells.allocated > (8 << 20).max(self.cells.live_after_gc / 2) {
-            self.collect();
+        if self.cells.allocated > NURSERY {
+            self.collect_auto();
         }
     }
 }
