@@ -192,7 +192,7 @@ fn measure(objects: u64, turns: u64, churn: u64, collects: u64) -> Row {
     // the reopen in a fresh process, so its peak RSS is its own
     let out = Command::new(std::env::current_exe().unwrap()).env("GC_BENCH_REOPEN", &dir).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout).to_string();
-    let reopen = text.lines().next().unwrap_or("").to_string();
+    let reopen = text.lines().filter(|l| !l.starts_with("first_ms=")).collect::<Vec<_>>().join("\n    ");
     assert!(out.status.success(), "reopen child failed: {text} {}", String::from_utf8_lossy(&out.stderr));
     let first_turn = text.split_whitespace().find_map(|w| w.strip_prefix("first_ms=")).and_then(|v| v.parse().ok()).unwrap_or(f64::NAN);
     if std::env::var_os("GC_KEEP").is_none() {
@@ -223,6 +223,17 @@ fn reopen(dir: &str, churn: u64) {
         ms(ch_commit),
         ms(ch_pause),
         peak_rss_kib() as f64 / 1024.0
+    );
+    // a full collection of the reopened heap: the pages it reads plus its volatile mark data
+    let rss_before = peak_rss_kib();
+    let t = Instant::now();
+    rt.collect();
+    println!(
+        "then a full collection {:.1} ms, peak RSS {:.0} -> {:.0} MiB (heap file {:.0} MiB)",
+        ms(t.elapsed()),
+        rss_before as f64 / 1024.0,
+        peak_rss_kib() as f64 / 1024.0,
+        dir_bytes(Path::new(dir)) as f64 / (1 << 20) as f64
     );
     println!("first_ms={:.3}", ms(first));
 }
