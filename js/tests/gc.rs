@@ -121,7 +121,7 @@ fn visits(n: usize) -> (u64, u64) {
 #[test]
 fn a_minor_collection_costs_the_young_cells_not_the_old_ones() {
     big_stack(|| {
-        let n = if cfg!(debug_assertions) { 10_000 } else { 40_000 };
+        let n = 40_000;
         let (full_small, minor_small) = visits(n);
         let (full_big, minor_big) = visits(5 * n);
         eprintln!("visited: full {full_small} -> {full_big}, minor {minor_small} -> {minor_big}");
