@@ -667,26 +667,33 @@ impl Cells {
             let csz = CLASSES[a.class];
             let end = if in_bump(a) { m.bump[a.class] } else { a.off + (ARENA / csz) * csz };
             let marks = &self.marks[i];
-            let mut off = a.off;
-            let mut idx = 0usize;
-            while off < end {
-                let hdr = heap.read(PPtr::<u64>::from_offset(off));
-                if hdr as u8 != kind::FREE {
-                    if marks[idx / 64] & (1 << (idx % 64)) != 0 {
-                        live += csz;
-                    } else {
+            let n = ((end - a.off) / csz) as usize;
+            // a marked cell is live without reading it: only the unmarked ones (dead or
+            // already free) are read, so the sweep follows what is not live, not the heap
+            for (w, &word) in marks.iter().enumerate() {
+                let base = w * 64;
+                if base >= n {
+                    break;
+                }
+                let valid = if n - base >= 64 { !0u64 } else { (1u64 << (n - base)) - 1 };
+                live += (word & valid).count_ones() as u64 * csz;
+                let mut unmarked = !word & valid;
+                while unmarked != 0 {
+                    let idx = base + unmarked.trailing_zeros() as usize;
+                    unmarked &= unmarked - 1;
+                    let off = a.off + idx as u64 * csz;
+                    let hdr = heap.read(PPtr::<u64>::from_offset(off));
+                    if hdr as u8 != kind::FREE {
                         let c = heap.slice_mut(PPtr::<u64>::from_offset(off), 2);
                         c[0] = header(kind::FREE, 0, 0, 1);
                         c[1] = Value::int(free[a.class]).0;
                         free[a.class] = off;
                         freed += 1;
+                    } else if release {
+                        heap.write(PPtr::<u64>::from_offset(off + 8), Value::int(free[a.class]).0);
+                        free[a.class] = off;
                     }
-                } else if release {
-                    heap.write(PPtr::<u64>::from_offset(off + 8), Value::int(free[a.class]).0);
-                    free[a.class] = off;
                 }
-                off += csz;
-                idx += 1;
             }
         }
         if free != m.free {
