@@ -81,6 +81,11 @@ fn class_of(size: u64) -> usize {
     CLASSES.iter().position(|&c| c >= size).expect("small size")
 }
 
+/// The bytes a cell of `size` bytes occupies: its size class, or itself when large.
+pub fn footprint(size: u64) -> u64 {
+    if size > MAX_SMALL { size } else { CLASSES[class_of(size)] }
+}
+
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
 struct GcMeta {
