@@ -17,7 +17,10 @@
 //! times `Runtime::open`, its first two update turns and then one churn turn, with its peak RSS
 //! (VmHWM) after the first turn and at the end.
 //!
-//! Environment: GC_SIZES (comma-separated object counts), GC_TURNS, GC_CHURN, GC_COLLECTS,
+//! With GC_REPLACE=N, N more turns each replace 100,000 records (old garbage), so that full
+//! collections run; the table shows their turns' collection pauses.
+//!
+//! Environment: GC_SIZES (comma-separated object counts), GC_TURNS, GC_CHURN, GC_COLLECTS, GC_REPLACE,
 //! GC_KEEP=1 keeps the heap directories.
 
 use js::Runtime;
@@ -134,6 +137,9 @@ struct Row {
     churn: Turns,
     collect: Dist,
     minor: Dist,
+    replace: Turns,
+    full_collections: u64,
+    incremental: u64,
     reopen: String,
     first_turn: f64,
 }
@@ -142,7 +148,7 @@ fn dir_bytes(d: &Path) -> u64 {
     std::fs::read_dir(d).map(|r| r.flatten().filter_map(|e| e.metadata().ok()).map(|m| m.len()).sum()).unwrap_or(0)
 }
 
-fn measure(objects: u64, turns: u64, churn: u64, collects: u64) -> Row {
+fn measure(objects: u64, turns: u64, churn: u64, collects: u64, replace_turns: u64) -> Row {
     let records = objects / OBJECTS_PER_RECORD;
     let dir = scratch(&format!("gc-pauses-{objects}"));
     let (mut rt, _) = Runtime::open(&dir).unwrap();
@@ -173,6 +179,19 @@ fn measure(objects: u64, turns: u64, churn: u64, collects: u64) -> Row {
         churns.add(c, u.2);
         last_gc = c.2;
     }
+    // old garbage: turns that replace records, so the old generation turns over and full
+    // collections (incremental above 32 MiB) run while the program goes on
+    let (full_before, inc_before) = (rt.vm().gc_count - rt.vm().gc_minor_count, rt.vm().gc_incremental_count);
+    let mut replace = Turns::default();
+    let per = RECORDS_PER_BUILD_TURN.min(records);
+    for r in 0..replace_turns {
+        let src = format!(
+            "for (var i = 0; i < {per}; i++) {{ var k = ({r} * {per} + i) % db.length; db[k] = {{ id: k, name: 'item' + k, tags: ['a', 'b'] }}; }}"
+        );
+        replace.add(timed(&mut rt, &src), false);
+    }
+    let full_collections = rt.vm().gc_count - rt.vm().gc_minor_count - full_before;
+    let incremental = rt.vm().gc_incremental_count - inc_before;
     let mut minors = Vec::new();
     for _ in 0..collects.max(1) {
         turn(&mut rt, UPDATE);
@@ -198,7 +217,7 @@ fn measure(objects: u64, turns: u64, churn: u64, collects: u64) -> Row {
     if std::env::var_os("GC_KEEP").is_none() {
         let _ = std::fs::remove_dir_all(&dir);
     }
-    Row { objects, records, build, live_bytes, file_bytes, update, churn: churns, collect: dist(pauses), minor: dist(minors), reopen, first_turn }
+    Row { objects, records, build, live_bytes, file_bytes, update, churn: churns, collect: dist(pauses), minor: dist(minors), replace, full_collections, incremental, reopen, first_turn }
 }
 
 /// The child: reopen the heap in `dir`; time the open, the first two small update turns and
@@ -280,12 +299,13 @@ fn main() {
     let turns = env_u64("GC_TURNS", 200);
     let churn = env_u64("GC_CHURN", 300_000);
     let collects = env_u64("GC_COLLECTS", 5);
+    let replace_turns = env_u64("GC_REPLACE", 0);
     println!("gc_pauses: {turns} small update turns, each followed by a churn turn of {churn} short-lived allocations");
     let mut rows = Vec::new();
     for &n in &sizes {
         eprintln!("N = {n} live objects");
         // the interpreter recurses on the native stack
-        let r = std::thread::Builder::new().stack_size(256 << 20).spawn(move || measure(n, turns, churn, collects)).unwrap().join().unwrap();
+        let r = std::thread::Builder::new().stack_size(256 << 20).spawn(move || measure(n, turns, churn, collects, replace_turns)).unwrap().join().unwrap();
         println!(
             "N = {} live objects ({} records): built in {:.1} s, live {:.1} MiB ({:.0} B/record), heap files {:.1} MiB",
             r.objects,
@@ -297,6 +317,10 @@ fn main() {
         );
         r.update.show("update");
         r.churn.show("churn");
+        if !r.replace.total.is_empty() {
+            r.replace.show("replace");
+            println!("          ({} full collections in the replace turns, {} of them incremental)", r.full_collections, r.incremental);
+        }
         println!("  full collection (explicit, between turns): p50 {:.1} ms, max {:.1} ms", r.collect.p50, r.collect.max);
         println!("  minor collection (explicit, after one update turn): p50 {:.2} ms, max {:.2} ms", r.minor.p50, r.minor.max);
         println!("  reopen (child process): {}", r.reopen);

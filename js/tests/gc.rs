@@ -59,7 +59,9 @@ fn collecting_at_every_safe_point_across_committed_turns_changes_nothing() {
         stressed.set_gc_stress(true);
         let got = graph_run(&mut stressed, turns);
         assert_eq!(got, expect);
-        assert!(stressed.vm().gc_minor_count > 100 && stressed.vm().gc_count > stressed.vm().gc_minor_count);
+        let vm = stressed.vm();
+        assert!(vm.gc_minor_count > 100 && vm.gc_count > vm.gc_minor_count + vm.gc_incremental_count);
+        assert!(vm.gc_incremental_count > 10, "incremental full collections finished: {}", vm.gc_incremental_count);
         // and what was committed reads back the same in a new process's view of the heap
         drop(stressed);
         let (mut again, _) = Runtime::open(&d2.0).unwrap();

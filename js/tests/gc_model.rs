@@ -1,6 +1,7 @@
 //! The collector against a model (quickcheck): random allocations, links, unlinks, dropped
 //! roots, minor and full collections, commits and rollbacks over the cell allocator on a real
-//! heap. After every collection each cell the model can reach must hold exactly what the model
+//! heap, and incremental full collections advanced in slices between them. After every
+//! collection each cell the model can reach must hold exactly what the model
 //! says (so nothing reachable was freed or reused), and a full collection must find exactly the
 //! reachable cells' bytes live.
 
@@ -79,7 +80,8 @@ fn check_and_prune(heap: &Heap, m: &mut Model) -> Result<(), String> {
     Ok(())
 }
 
-fn run(ops: &[(u8, u8, u8, u8)]) -> Result<(), String> {
+/// Runs `ops`; returns how many incremental full collections finished.
+fn run(ops: &[(u8, u8, u8, u8)]) -> Result<usize, String> {
     let dir = std::env::temp_dir().join(format!("js-gc-model-{}-{:?}", std::process::id(), std::thread::current().id()));
     let _ = std::fs::remove_dir_all(&dir);
     let (mut heap, _) = Heap::open(&dir, Options::default()).map_err(|e| e.to_string())?;
@@ -88,9 +90,10 @@ fn run(ops: &[(u8, u8, u8, u8)]) -> Result<(), String> {
     let mut cells = Cells::load(&heap, meta)?;
     let mut m = Model::default();
     let mut committed = m.clone();
+    let mut finished = 0;
     let result = (|| {
         for &(op, a, b, c) in ops {
-            match op % 10 {
+            match op % 12 {
                 0..=2 => {
                     // a small cell, now and then a large one (> 2 KiB)
                     let n = if c % 23 == 0 { 300 } else { 1 + b as usize % 6 };
@@ -132,7 +135,7 @@ fn run(ops: &[(u8, u8, u8, u8)]) -> Result<(), String> {
                     }
                 }
                 7 | 8 => {
-                    let gen = if op % 10 == 8 && b % 3 == 0 { Gen::Major } else { Gen::Minor };
+                    let gen = if op % 12 == 8 && b % 3 == 0 { Gen::Major } else { Gen::Minor };
                     let roots: Vec<Value> = m.roots.iter().map(|&id| m.value(Slot::Ptr(id))).collect();
                     let written = heap.take_written_pages();
                     cells.mark(&heap, roots, gen, written);
@@ -145,6 +148,27 @@ fn run(ops: &[(u8, u8, u8, u8)]) -> Result<(), String> {
                         let want: u64 = m.cells.values().map(|(_, s)| footprint(16 + 8 * s.len() as u64)).sum();
                         if live != want {
                             return Err(format!("a full collection found {live} bytes live, the model {want}"));
+                        }
+                    }
+                }
+                10 => {
+                    if !cells.incremental_active() {
+                        let roots: Vec<Value> = m.roots.iter().map(|&id| m.value(Slot::Ptr(id))).collect();
+                        cells.start_incremental(roots);
+                    }
+                }
+                11 => {
+                    if cells.incremental_active() && cells.incremental_step(&heap, 1 + b as usize % 8) {
+                        let roots: Vec<Value> = m.roots.iter().map(|&id| m.value(Slot::Ptr(id))).collect();
+                        let written = heap.take_written_pages();
+                        cells.finish_incremental(&heap, roots, written);
+                        finished += 1;
+                        let live = cells.sweep(&mut heap).1;
+                        check_and_prune(&heap, &mut m)?;
+                        // what died during the marking may be kept until the next one
+                        let want: u64 = m.cells.values().map(|(_, s)| footprint(16 + 8 * s.len() as u64)).sum();
+                        if live < want {
+                            return Err(format!("an incremental full collection found {live} bytes live, the model {want}"));
                         }
                     }
                 }
@@ -165,7 +189,7 @@ fn run(ops: &[(u8, u8, u8, u8)]) -> Result<(), String> {
         let written = heap.take_written_pages();
         cells.mark(&heap, roots, Gen::Major, written);
         cells.sweep(&mut heap);
-        check_and_prune(&heap, &mut m)
+        check_and_prune(&heap, &mut m).map(|()| finished)
     })();
     drop(heap);
     let _ = std::fs::remove_dir_all(&dir);
@@ -176,7 +200,7 @@ fn run(ops: &[(u8, u8, u8, u8)]) -> Result<(), String> {
 fn quickcheck_collections_keep_exactly_what_the_model_reaches() {
     fn prop(ops: Vec<(u8, u8, u8, u8)>) -> TestResult {
         match run(&ops) {
-            Ok(()) => TestResult::passed(),
+            Ok(_) => TestResult::passed(),
             Err(e) => TestResult::error(e),
         }
     }
@@ -188,6 +212,7 @@ fn quickcheck_collections_keep_exactly_what_the_model_reaches() {
 fn long_random_runs_keep_exactly_what_the_model_reaches() {
     // longer sequences than quickcheck's sizes: many collection periods with survivors
     let mut x = 0x2545_F491_4F6C_DD1Du64;
+    let mut finished = 0;
     for _ in 0..if cfg!(debug_assertions) { 3 } else { 12 } {
         let ops: Vec<(u8, u8, u8, u8)> = (0..6000)
             .map(|_| {
@@ -198,6 +223,7 @@ fn long_random_runs_keep_exactly_what_the_model_reaches() {
                 (b[0], b[1], b[2], b[3])
             })
             .collect();
-        run(&ops).unwrap();
+        finished += run(&ops).unwrap();
     }
+    assert!(finished > 10, "incremental collections finished: {finished}");
 }

@@ -114,13 +114,35 @@ struct Arena {
 }
 
 /// Which collection a mark is for.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
 pub enum Gen {
     /// Only the cells allocated since the last collection (the young ones) are candidates;
     /// every other cell counts as live without being visited.
     Minor,
     /// Every cell is a candidate.
+    #[default]
     Major,
+}
+
+/// One marking: its bits and its work (volatile).
+#[derive(Default)]
+struct Marking {
+    gen: Gen,
+    /// Mark bits per arena (empty: none taken for that arena yet).
+    marks: Vec<Vec<u64>>,
+    large_marks: HashSet<u64>,
+    /// Minor: young bits per arena, and the young large cells.
+    young_bits: Vec<Vec<u64>>,
+    young_large: HashSet<u64>,
+    /// Arenas whose `marks` / `young_bits` this marking filled (to clear after).
+    touched: Vec<u32>,
+    /// The EPHEMERON cells traced.
+    ephemerons: Vec<u64>,
+    /// Marked cells not traced yet, and ephemeron values waiting for their key.
+    work: Vec<u64>,
+    pending: HashMap<u64, Vec<u64>>,
+    /// Incremental: every page written since it began (its barrier).
+    written: Vec<u64>,
 }
 
 /// The volatile side of the allocator.
@@ -131,9 +153,11 @@ pub struct Cells {
     page_arena: Vec<u32>,
     /// Large cells: offset -> byte size.
     large: BTreeMap<u64, u64>,
-    /// Mark bits per arena (empty: none taken for that arena in this collection).
-    marks: Vec<Vec<u64>>,
-    large_marks: HashSet<u64>,
+    /// The marking of the running minor or full collection.
+    m: Marking,
+    /// An incremental full collection's marking, advanced in slices across turns (minor
+    /// collections run in between, with `m`).
+    inc: Option<Box<Marking>>,
     /// Cells allocated since the last collection, in allocation order (volatile: after an
     /// open or a rollback every cell is old).
     young: Vec<u64>,
@@ -143,16 +167,10 @@ pub struct Cells {
     /// The pages written in the period before the last minor collection: a survivor may be
     /// pointed to by an old cell written then.
     prev_written: Vec<u64>,
-    /// During a minor collection: young bits per arena, and the young large cells.
-    young_bits: Vec<Vec<u64>>,
-    young_large: HashSet<u64>,
-    /// Arenas whose `marks` / `young_bits` this collection filled (to clear after).
-    touched: Vec<u32>,
-    gen: Gen,
-    /// The live EPHEMERON cells found by the last `mark` (volatile).
-    ephemerons: Vec<u64>,
     /// Bytes allocated since the last collection (volatile; drives collection).
     pub allocated: u64,
+    /// Cells allocated by this process (volatile; paces incremental marking).
+    pub allocs: u64,
     /// Cells the last `mark` visited (traced), old cells of the remembered set included: what
     /// a collection's cost follows.
     pub visited: u64,
@@ -183,17 +201,13 @@ impl Cells {
             arenas: Vec::new(),
             page_arena: Vec::new(),
             large: BTreeMap::new(),
-            marks: Vec::new(),
-            large_marks: HashSet::new(),
+            m: Marking::default(),
+            inc: None,
             young: Vec::new(),
             survivors: Vec::new(),
             prev_written: Vec::new(),
-            young_bits: Vec::new(),
-            young_large: HashSet::new(),
-            touched: Vec::new(),
-            gen: Gen::Major,
-            ephemerons: Vec::new(),
             allocated: 0,
+            allocs: 0,
             visited: 0,
             live_after_gc: 0,
         };
@@ -210,8 +224,9 @@ impl Cells {
         }
         self.arenas.clear();
         self.page_arena.clear();
-        self.marks.clear();
-        self.young_bits.clear();
+        self.m = Marking::default();
+        // an incremental marking may have traced cells of the rolled-back turn
+        self.inc = None;
         self.large.clear();
         self.young.clear();
         self.survivors.clear();
@@ -230,8 +245,12 @@ impl Cells {
     fn index_arena(&mut self, off: u64, class: usize) {
         let i = self.arenas.len() as u32;
         self.arenas.push(Arena { off, class });
-        self.marks.push(Vec::new());
-        self.young_bits.push(Vec::new());
+        self.m.marks.push(Vec::new());
+        self.m.young_bits.push(Vec::new());
+        if let Some(inc) = &mut self.inc {
+            inc.marks.push(Vec::new());
+            inc.young_bits.push(Vec::new());
+        }
         let first = (off >> PAGE_SHIFT) as usize;
         let n = (ARENA >> PAGE_SHIFT) as usize;
         if self.page_arena.len() < first + n {
@@ -262,6 +281,7 @@ impl Cells {
     fn alloc_maybe_zeroed(&mut self, heap: &mut Heap, size: u64, hdr: u64, zero: bool) -> Result<u64> {
         debug_assert_eq!(cell_size(hdr), size);
         self.allocated += size;
+        self.allocs += 1;
         let off = if size > MAX_SMALL {
             let off = heap.alloc(size)?;
             self.push_list(heap, true, off)?;
@@ -343,13 +363,13 @@ impl Cells {
 
     /// Forgets the mark and young bits of the last collection (keeping their capacity).
     fn clear_scratch(&mut self) {
-        for &i in &self.touched {
-            self.marks[i as usize].clear();
-            self.young_bits[i as usize].clear();
+        for &i in &self.m.touched {
+            self.m.marks[i as usize].clear();
+            self.m.young_bits[i as usize].clear();
         }
-        self.touched.clear();
-        self.large_marks.clear();
-        self.young_large.clear();
+        self.m.touched.clear();
+        self.m.large_marks.clear();
+        self.m.young_large.clear();
     }
 
     /// Marks everything reachable from `roots`. Afterwards `is_marked` answers for every cell,
@@ -368,15 +388,15 @@ impl Cells {
     /// no rescans). Values still pending at the end belong to dead keys.
     pub fn mark(&mut self, heap: &Heap, roots: impl IntoIterator<Item = Value>, gen: Gen, written: Vec<u64>) {
         self.clear_scratch();
-        self.ephemerons.clear();
-        self.gen = gen;
+        self.m.ephemerons.clear();
+        self.m.gen = gen;
         self.visited = 0;
         match gen {
             Gen::Major => {
                 for i in 0..self.arenas.len() {
                     let n = self.mark_words(i);
-                    self.marks[i].resize(n, 0);
-                    self.touched.push(i as u32);
+                    self.m.marks[i].resize(n, 0);
+                    self.m.touched.push(i as u32);
                 }
             }
             Gen::Minor => {
@@ -384,18 +404,18 @@ impl Cells {
                     let off = if k < self.young.len() { self.young[k] } else { self.survivors[k - self.young.len()] };
                     match self.arena_of(off) {
                         Some(i) => {
-                            if self.young_bits[i].is_empty() {
+                            if self.m.young_bits[i].is_empty() {
                                 let n = self.mark_words(i);
-                                self.young_bits[i].resize(n, 0);
-                                self.marks[i].resize(n, 0);
-                                self.touched.push(i as u32);
+                                self.m.young_bits[i].resize(n, 0);
+                                self.m.marks[i].resize(n, 0);
+                                self.m.touched.push(i as u32);
                             }
                             let a = &self.arenas[i];
                             let idx = ((off - a.off) / CLASSES[a.class]) as usize;
-                            self.young_bits[i][idx / 64] |= 1 << (idx % 64);
+                            self.m.young_bits[i][idx / 64] |= 1 << (idx % 64);
                         }
                         None => {
-                            self.young_large.insert(off);
+                            self.m.young_large.insert(off);
                         }
                     }
                 }
@@ -410,6 +430,10 @@ impl Cells {
         }
         match gen {
             Gen::Minor => {
+                // a running incremental marking needs every page written since it began
+                if let Some(inc) = &mut self.inc {
+                    inc.written.extend_from_slice(&written);
+                }
                 let mut pages = std::mem::replace(&mut self.prev_written, written);
                 pages.extend_from_slice(&self.prev_written);
                 pages.sort_unstable();
@@ -417,22 +441,139 @@ impl Cells {
                 self.scan_remembered(heap, &pages, &mut work, &mut pending);
             }
             // no candidates after a full collection, so nothing written before it matters
-            Gen::Major => self.prev_written.clear(),
+            Gen::Major => {
+                self.inc = None;
+                self.prev_written.clear();
+            }
         }
-        // every marked cell passes through `work` exactly once
+        self.drain(heap, &mut work, &mut pending, usize::MAX);
+    }
+
+    /// Traces marked cells from `work` until it is empty (true) or `budget` cells were
+    /// traced (false). Every marked cell passes through `work` exactly once.
+    fn drain(&mut self, heap: &Heap, work: &mut Vec<u64>, pending: &mut HashMap<u64, Vec<u64>>, budget: usize) -> bool {
+        let mut n = 0;
         while let Some(off) = work.pop() {
+            // an incremental marking's work may name a cell a minor collection freed since
+            // (its memory possibly reused by the heap for something else)
+            if !self.is_cell(heap, off) {
+                continue;
+            }
             if !pending.is_empty() {
                 if let Some(vals) = pending.remove(&off) {
                     for v in vals {
-                        if self.set_mark(v) {
+                        if self.is_cell(heap, v) && self.set_mark(v) {
                             work.push(v);
                         }
                     }
                 }
             }
             let hdr = heap.read(PPtr::<u64>::from_offset(off));
-            self.trace(heap, off, hdr, &mut work, &mut pending);
+            self.trace(heap, off, hdr, work, pending);
+            n += 1;
+            if n >= budget {
+                return work.is_empty();
+            }
         }
+        true
+    }
+
+    /// Whether `off` is the start of an allocated cell.
+    fn is_cell(&self, heap: &Heap, off: u64) -> bool {
+        match self.arena_of(off) {
+            Some(i) => {
+                let a = &self.arenas[i];
+                let csz = CLASSES[a.class];
+                (off - a.off) % csz == 0 && off - a.off < (ARENA / csz) * csz && heap.read(PPtr::<u64>::from_offset(off)) as u8 != kind::FREE
+            }
+            None => self.large.contains_key(&off),
+        }
+    }
+
+    // ----- incremental full collections ---------------------------------------------------
+    //
+    // A full collection's mark can run in slices across turns, with minor collections and the
+    // program in between (incremental update): cells are marked from the roots taken at the
+    // start; a cell the program changes afterwards is on a written page, so the finish
+    // re-traces the marked cells on every page written since the start, and the roots as
+    // they are then, and only then sweeps. A cell reachable at the finish is reached: either
+    // its path existed when the marking began and was traced, or an edge of it was written
+    // since, from a cell that is traced (unmarked) or re-traced (marked) at the finish.
+    // Cells allocated meanwhile are ordinary unmarked cells: one is kept when reached like
+    // that. A cell a minor collection frees meanwhile may keep its mark and be reused: the
+    // new cell is then kept and, being written since the start, re-traced (it may hold
+    // anything). Rollback and open drop the marking (`reload`).
+
+    /// Whether an incremental full collection is under way.
+    pub fn incremental_active(&self) -> bool {
+        self.inc.is_some()
+    }
+
+    /// Runs `f` with the incremental marking as `m` (the minor one put aside).
+    fn with_incremental<R>(&mut self, f: impl FnOnce(&mut Self) -> R) -> R {
+        let mut inc = self.inc.take().expect("an incremental marking");
+        std::mem::swap(&mut self.m, &mut inc);
+        let r = f(self);
+        std::mem::swap(&mut self.m, &mut inc);
+        self.inc = Some(inc);
+        r
+    }
+
+    /// Begins an incremental full collection from `roots` (marks them; no tracing yet).
+    pub fn start_incremental(&mut self, roots: impl IntoIterator<Item = Value>) {
+        let n = self.arenas.len();
+        let mut inc = Marking { gen: Gen::Major, ..Marking::default() };
+        inc.marks = (0..n).map(|i| vec![0u64; self.mark_words(i)]).collect();
+        inc.young_bits = vec![Vec::new(); n];
+        inc.touched = (0..n as u32).collect();
+        self.inc = Some(Box::new(inc));
+        self.with_incremental(|c| {
+            let mut work = Vec::new();
+            for r in roots {
+                if r.is_pointer() && c.set_mark(r.off()) {
+                    work.push(r.off());
+                }
+            }
+            c.m.work = work;
+        });
+    }
+
+    /// Traces up to `budget` cells of the incremental marking; true when nothing is left to
+    /// trace (time to `finish_incremental`).
+    pub fn incremental_step(&mut self, heap: &Heap, budget: usize) -> bool {
+        self.visited = 0;
+        self.with_incremental(|c| {
+            let (mut work, mut pending) = (std::mem::take(&mut c.m.work), std::mem::take(&mut c.m.pending));
+            let done = c.drain(heap, &mut work, &mut pending, budget);
+            (c.m.work, c.m.pending) = (work, pending);
+            done
+        })
+    }
+
+    /// Completes the incremental marking: the roots as they are now and the marked cells on
+    /// every page written since it began are traced again, then everything they reach.
+    /// Afterwards it is the current marking (`is_marked`, `take_ephemerons`, then `sweep`).
+    pub fn finish_incremental(&mut self, heap: &Heap, roots: impl IntoIterator<Item = Value>, written: Vec<u64>) {
+        let inc = self.inc.take().expect("an incremental marking");
+        self.m = *inc;
+        self.m.written.extend_from_slice(&written);
+        self.prev_written.clear();
+        let (mut work, mut pending) = (std::mem::take(&mut self.m.work), std::mem::take(&mut self.m.pending));
+        for r in roots {
+            if r.is_pointer() && self.set_mark(r.off()) {
+                work.push(r.off());
+            }
+        }
+        let mut pages = std::mem::take(&mut self.m.written);
+        pages.sort_unstable();
+        pages.dedup();
+        self.scan_remembered(heap, &pages, &mut work, &mut pending);
+        self.drain(heap, &mut work, &mut pending, usize::MAX);
+    }
+
+    /// Drops an incremental marking under way (a full collection replaces it).
+    pub fn abandon_incremental(&mut self) {
+        self.inc = None;
     }
 
     /// Marks the children of the cell at `off` (pushing the newly marked ones on `work`).
@@ -444,7 +585,7 @@ impl Cells {
         let len = (hdr >> 32) as usize;
         let words: &[u64] = heap.slice(PPtr::from_offset(off + 8), len);
         if hdr as u8 == kind::EPHEMERON {
-            self.ephemerons.push(off);
+            self.m.ephemerons.push(off);
             for pair in words.chunks(2) {
                 let k = Value(pair[0]);
                 let v = pair.get(1).map(|&w| Value(w)).unwrap_or(Value::UNDEFINED);
@@ -469,7 +610,8 @@ impl Cells {
         }
     }
 
-    /// Traces the old cells on the `pages` (sorted; a minor collection's remembered set).
+    /// Traces cells on the `pages` (sorted): in a minor collection the old ones (its
+    /// remembered set), at the finish of an incremental one the marked ones.
     fn scan_remembered(&mut self, heap: &Heap, pages: &[u64], work: &mut Vec<u64>, pending: &mut HashMap<u64, Vec<u64>>) {
         let m = *heap.get(self.meta);
         // a cell across a page boundary is met on both pages; pages are sorted, so it is the
@@ -488,8 +630,11 @@ impl Cells {
                 let mut off = aoff + first * csz;
                 while off < hi.min(end) {
                     let idx = ((off - aoff) / csz) as usize;
-                    let young = self.young_bits[i].get(idx / 64).is_some_and(|w| w & (1 << (idx % 64)) != 0);
-                    if !young && off != last {
+                    let skip = match self.m.gen {
+                        Gen::Minor => self.young_bit(i, idx),
+                        Gen::Major => !self.m.marks[i].get(idx / 64).is_some_and(|w| w & (1 << (idx % 64)) != 0),
+                    };
+                    if !skip && off != last {
                         last = off;
                         let hdr = heap.read(PPtr::<u64>::from_offset(off));
                         self.trace(heap, off, hdr, work, pending);
@@ -497,7 +642,11 @@ impl Cells {
                     off += csz;
                 }
             } else if let Some((&off, &size)) = self.large.range(..hi).next_back() {
-                if off + size <= lo || self.young_large.contains(&off) {
+                let skip = match self.m.gen {
+                    Gen::Minor => self.m.young_large.contains(&off),
+                    Gen::Major => !self.m.large_marks.contains(&off),
+                };
+                if off + size <= lo || skip {
                     continue;
                 }
                 let hdr = heap.read(PPtr::<u64>::from_offset(off));
@@ -521,15 +670,20 @@ impl Cells {
         }
     }
 
-    /// The live weak tables found by the last `mark` (their dead pairs are still to clear).
-    pub fn take_ephemerons(&mut self) -> Vec<u64> {
-        std::mem::take(&mut self.ephemerons)
+    /// The weak tables the last `mark` traced (their dead pairs are still to clear); after an
+    /// incremental marking, those still weak tables (a minor collection may have freed one).
+    pub fn take_ephemerons(&mut self, heap: &Heap) -> Vec<u64> {
+        let mut e = std::mem::take(&mut self.m.ephemerons);
+        e.sort_unstable();
+        e.dedup();
+        e.retain(|&t| self.is_cell(heap, t) && heap.read(PPtr::<u64>::from_offset(t)) as u8 == kind::EPHEMERON);
+        e
     }
 
     /// Whether the cell at `off` is young in the running minor collection.
     #[inline]
     fn young_bit(&self, i: usize, idx: usize) -> bool {
-        self.young_bits[i].get(idx / 64).is_some_and(|w| w & (1 << (idx % 64)) != 0)
+        self.m.young_bits[i].get(idx / 64).is_some_and(|w| w & (1 << (idx % 64)) != 0)
     }
 
     /// Sets the mark of the cell at `off`; false if it was already set, is old in a minor
@@ -538,21 +692,27 @@ impl Cells {
         if let Some(i) = self.arena_of(off) {
             let a = &self.arenas[i];
             let idx = ((off - a.off) / CLASSES[a.class]) as usize;
-            if self.gen == Gen::Minor && !self.young_bit(i, idx) {
+            if self.m.gen == Gen::Minor && !self.young_bit(i, idx) {
                 return false;
             }
             let (w, b) = (idx / 64, 1u64 << (idx % 64));
-            let m = &mut self.marks[i];
+            if self.m.marks[i].is_empty() {
+                // an arena made after an incremental marking began
+                let n = self.mark_words(i);
+                self.m.marks[i].resize(n, 0);
+                self.m.touched.push(i as u32);
+            }
+            let m = &mut self.m.marks[i];
             if m[w] & b != 0 {
                 return false;
             }
             m[w] |= b;
             true
         } else if self.large.contains_key(&off) {
-            if self.gen == Gen::Minor && !self.young_large.contains(&off) {
+            if self.m.gen == Gen::Minor && !self.m.young_large.contains(&off) {
                 return false;
             }
-            self.large_marks.insert(off)
+            self.m.large_marks.insert(off)
         } else {
             debug_assert!(false, "pointer to a non-cell at {off}");
             false
@@ -565,14 +725,14 @@ impl Cells {
         if let Some(i) = self.arena_of(off) {
             let a = &self.arenas[i];
             let idx = ((off - a.off) / CLASSES[a.class]) as usize;
-            if self.gen == Gen::Minor && !self.young_bit(i, idx) {
+            if self.m.gen == Gen::Minor && !self.young_bit(i, idx) {
                 return true;
             }
-            self.marks[i].get(idx / 64).is_some_and(|w| w & (1 << (idx % 64)) != 0)
-        } else if self.gen == Gen::Minor && !self.young_large.contains(&off) {
+            self.m.marks[i].get(idx / 64).is_some_and(|w| w & (1 << (idx % 64)) != 0)
+        } else if self.m.gen == Gen::Minor && !self.m.young_large.contains(&off) {
             true
         } else {
-            self.large_marks.contains(&off)
+            self.m.large_marks.contains(&off)
         }
     }
 
@@ -580,7 +740,7 @@ impl Cells {
     /// survivors, reached survivors old. Costs the number of candidates. Returns (cells
     /// freed, live bytes).
     pub fn sweep_minor(&mut self, heap: &mut Heap) -> (u64, u64) {
-        debug_assert_eq!(self.gen, Gen::Minor);
+        debug_assert_eq!(self.m.gen, Gen::Minor);
         let m = *heap.get(self.meta);
         let mut free = m.free;
         let (mut freed, mut promoted) = (0u64, 0u64);
@@ -594,7 +754,7 @@ impl Cells {
                 let a = &self.arenas[i];
                 let csz = CLASSES[a.class];
                 let idx = ((off - a.off) / csz) as usize;
-                if self.marks[i][idx / 64] & (1 << (idx % 64)) != 0 {
+                if self.m.marks[i][idx / 64] & (1 << (idx % 64)) != 0 {
                     if survivor {
                         promoted += csz;
                     } else {
@@ -607,7 +767,7 @@ impl Cells {
                     free[a.class] = off;
                     freed += 1;
                 }
-            } else if self.large_marks.contains(&off) {
+            } else if self.m.large_marks.contains(&off) {
                 if survivor {
                     promoted += self.large[&off];
                 } else {
@@ -656,12 +816,21 @@ impl Cells {
 
     /// After a major `mark`: frees every unmarked cell. Returns (cells freed, live bytes).
     pub fn sweep(&mut self, heap: &mut Heap) -> (u64, u64) {
-        debug_assert_eq!(self.gen, Gen::Major);
+        debug_assert_eq!(self.m.gen, Gen::Major);
+        debug_assert!(self.inc.is_none());
+        // arenas no mark touched (made after an incremental marking began) get their zeros
+        for i in 0..self.arenas.len() {
+            if self.m.marks[i].is_empty() {
+                let n = self.mark_words(i);
+                self.m.marks[i].resize(n, 0);
+                self.m.touched.push(i as u32);
+            }
+        }
         let m = *heap.get(self.meta);
         let in_bump = |a: &Arena| m.bump[a.class] >= a.off && m.bump[a.class] <= a.off + ARENA && m.bump_end[a.class] > a.off;
         // arenas where nothing survives go back to the heap (except the one each class bumps
         // in); then the free lists are rebuilt, since they may thread through those arenas
-        let empty: Vec<bool> = self.arenas.iter().enumerate().map(|(i, a)| !in_bump(a) && self.marks[i].iter().all(|&w| w == 0)).collect();
+        let empty: Vec<bool> = self.arenas.iter().enumerate().map(|(i, a)| !in_bump(a) && self.m.marks[i].iter().all(|&w| w == 0)).collect();
         let release = empty.iter().any(|&e| e);
         let mut free = if release { [0u64; NC] } else { m.free };
         let (mut freed, mut live) = (0u64, 0u64);
@@ -671,7 +840,7 @@ impl Cells {
             }
             let csz = CLASSES[a.class];
             let end = if in_bump(a) { m.bump[a.class] } else { a.off + (ARENA / csz) * csz };
-            let marks = &self.marks[i];
+            let marks = &self.m.marks[i];
             let n = ((end - a.off) / csz) as usize;
             // a marked cell is live without reading it: only the unmarked ones (dead or
             // already free) are read, so the sweep follows what is not live, not the heap
@@ -707,9 +876,9 @@ impl Cells {
         if release {
             let old = std::mem::take(&mut self.arenas);
             self.page_arena.clear();
-            self.marks.clear();
-            self.young_bits.clear();
-            self.touched.clear();
+            self.m.marks.clear();
+            self.m.young_bits.clear();
+            self.m.touched.clear();
             let mut kept = Vec::new();
             for (i, a) in old.into_iter().enumerate() {
                 if empty[i] {
@@ -725,7 +894,7 @@ impl Cells {
             heap.get_mut(self.meta).arenas_len = kept.len() as u64;
         }
         // large cells
-        let dead: Vec<u64> = self.large.keys().copied().filter(|o| !self.large_marks.contains(o)).collect();
+        let dead: Vec<u64> = self.large.keys().copied().filter(|o| !self.m.large_marks.contains(o)).collect();
         self.free_large(heap, &dead);
         freed += dead.len() as u64;
         live += self.large.values().sum::<u64>();

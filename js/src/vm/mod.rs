@@ -54,6 +54,12 @@ pub const LAYOUT_VERSION: u64 = 4;
 const NURSERY: u64 = 8 << 20;
 /// The same inside a turn (at a safe point): a turn that allocates a lot collects as it goes.
 const IN_TURN_NURSERY: u64 = 32 << 20;
+/// Full collections of a bigger old generation are incremental.
+const INCREMENTAL_ABOVE: u64 = 32 << 20;
+/// Cells an incremental slice traces at least (a few milliseconds)...
+const SLICE: usize = 100_000;
+/// ... and at least this many per cell allocated since the last slice.
+const PACE: u64 = 4;
 const REALM_MAGIC: u64 = 0x6B65_6E2D_6A73_726D; // "ken-jsrm"
 pub const REALM_ROOT: &str = "js.realm";
 
@@ -213,9 +219,14 @@ pub struct Vm {
     /// Collections run by this process (minor and full), and the minor ones among them.
     pub gc_count: u64,
     pub gc_minor_count: u64,
+    /// Incremental full collections finished (counted in `gc_count` too).
+    pub gc_incremental_count: u64,
     /// Time spent collecting, in total and in the last collection (volatile statistics).
     pub gc_time: std::time::Duration,
     pub gc_last_pause: std::time::Duration,
+    /// `cells.allocs` at the last incremental slice (slices trace in proportion to what was
+    /// allocated since).
+    allocs_at_slice: u64,
     /// Safe points seen under `gc_stress` (every eighth stress collection is a full one).
     stress_n: u64,
     /// Generator resumption state (see `interp::generator`): the saved frames still to be
@@ -296,9 +307,11 @@ impl Vm {
             output: Output::Immediate,
             gc_count: 0,
             gc_minor_count: 0,
+            gc_incremental_count: 0,
             gc_time: std::time::Duration::ZERO,
             gc_last_pause: std::time::Duration::ZERO,
             stress_n: 0,
+            allocs_at_slice: 0,
             g_resume: Vec::new(),
             g_saved: Vec::new(),
             g_yielded: Value::UNDEFINED,
@@ -479,6 +492,7 @@ impl Vm {
 
     /// A full collection. Safe only at a safe point (every live value is in `roots`).
     pub fn collect(&mut self) -> (u64, u64) {
+        self.cells.abandon_incremental();
         self.collect_gen(Gen::Major)
     }
 
@@ -489,13 +503,56 @@ impl Vm {
     }
 
     /// The collection the heap needs now: minor, or full once the bytes promoted since the
-    /// last full collection exceed what it found live (and 64 MiB).
+    /// last full collection exceed what it found live (and 64 MiB). A full collection of an
+    /// old generation above `INCREMENTAL_ABOVE` is incremental: it begins here and advances
+    /// a slice at each later collection and at the end of each turn.
     pub fn collect_auto(&mut self) -> (u64, u64) {
+        if self.cells.incremental_active() {
+            let r = self.collect_gen(Gen::Minor);
+            self.incremental_slice(SLICE);
+            return r;
+        }
         let (promoted, old) = self.cells.old_growth(&self.heap);
         if promoted > (64 << 20).max(old) {
-            self.collect_gen(Gen::Major)
-        } else {
-            self.collect_gen(Gen::Minor)
+            if old < INCREMENTAL_ABOVE {
+                return self.collect_gen(Gen::Major);
+            }
+            let r = self.collect_gen(Gen::Minor);
+            self.start_incremental();
+            return r;
+        }
+        self.collect_gen(Gen::Minor)
+    }
+
+    /// Begins an incremental full collection (marks the roots).
+    pub fn start_incremental(&mut self) {
+        let started = std::time::Instant::now();
+        self.allocs_at_slice = self.cells.allocs;
+        let roots = self.roots();
+        self.cells.start_incremental(roots);
+        self.gc_time += started.elapsed();
+    }
+
+    /// Traces up to `budget` cells of the incremental full collection under way, and
+    /// finishes it (re-tracing what was written meanwhile, then sweeping) when none are left.
+    pub fn incremental_slice(&mut self, budget: usize) {
+        if !self.cells.incremental_active() {
+            return;
+        }
+        let started = std::time::Instant::now();
+        // mark faster than the program allocates, so a cycle ends before the heap grows much
+        let allocated = self.cells.allocs - self.allocs_at_slice;
+        self.allocs_at_slice = self.cells.allocs;
+        let budget = budget.max(allocated.saturating_mul(PACE) as usize);
+        let done = self.cells.incremental_step(&self.heap, budget);
+        self.gc_time += started.elapsed();
+        if done {
+            let started = std::time::Instant::now();
+            let written = self.heap.take_written_pages();
+            let roots = self.roots();
+            self.cells.finish_incremental(&self.heap, roots, written);
+            self.gc_incremental_count += 1;
+            self.after_mark(Gen::Major, started);
         }
     }
 
@@ -505,9 +562,15 @@ impl Vm {
         let written = self.heap.take_written_pages();
         let roots = self.roots();
         self.cells.mark(&self.heap, roots, gen, written);
+        self.after_mark(gen, started)
+    }
+
+    /// The rest of a collection once its mark is complete: weak tables, atoms, the sweep, and
+    /// the volatile caches that may name freed cells.
+    fn after_mark(&mut self, gen: Gen, started: std::time::Instant) -> (u64, u64) {
         // weak tables forget the entries whose keys die in this collection (before the sweep
         // frees those keys)
-        for t in self.cells.take_ephemerons() {
+        for t in self.cells.take_ephemerons(&self.heap) {
             crate::builtins::collections::clear_dead_weak_entries(self, t);
         }
         self.sweep_atoms();
@@ -549,11 +612,22 @@ impl Vm {
             return Err(Throw::Interrupted);
         }
         if self.gc_stress {
+            // minor collections, with full ones in between: stop-the-world, or incremental in
+            // small slices (finishing a few safe points later)
             self.stress_n += 1;
-            if self.stress_n % 8 == 0 {
-                self.collect();
-            } else {
-                self.collect_minor();
+            let active = self.cells.incremental_active();
+            match self.stress_n % 8 {
+                0 if !active => {
+                    self.collect();
+                }
+                4 if !active => {
+                    self.collect_minor();
+                    self.start_incremental();
+                }
+                _ => {
+                    self.collect_minor();
+                    self.incremental_slice(64);
+                }
             }
         } else if self.cells.allocated > IN_TURN_NURSERY {
             self.collect_auto();
@@ -566,6 +640,8 @@ impl Vm {
     pub fn maybe_collect_between_turns(&mut self) {
         if self.cells.allocated > NURSERY {
             self.collect_auto();
+        } else {
+            self.incremental_slice(SLICE);
         }
     }
 }
