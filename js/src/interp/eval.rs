@@ -205,7 +205,7 @@ impl Vm {
                     self.safepoint()?;
                 }
             }
-            StmtKind::For { init, test, update, body } => self.exec_for(cx, init, test, update, body, labels),
+            StmtKind::For { init, test, update, body } => self.exec_for(cx, s.span, init, test, update, body, labels),
             StmtKind::ForIn { left, right, body } => self.exec_for_in(cx, left, right, body, labels),
             StmtKind::ForOf { left, right, body } => self.exec_for_of(cx, left, right, body, labels),
             StmtKind::ForAwait { .. } => Err(self.throw_syntax("for await outside an async body")),
@@ -304,7 +304,8 @@ impl Vm {
         self.stack.pop();
     }
 
-    pub(crate) fn exec_for(&mut self, cx: &Ctx, init: &Option<ForInit>, test: &Option<Box<Expr>>, update: &Option<Box<Expr>>, body: &Stmt, labels: &[Atom]) -> JsResult<Completion> {
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn exec_for(&mut self, cx: &Ctx, span: Span, init: &Option<ForInit>, test: &Option<Box<Expr>>, update: &Option<Box<Expr>>, body: &Stmt, labels: &[Atom]) -> JsResult<Completion> {
         let saved = self.env;
         let r = (|| {
             let mut per_iter = false;
@@ -317,7 +318,10 @@ impl Vm {
                     let k = if d.kind == VarKind::Const { DeclKind::Const } else { DeclKind::Let };
                     let decls: Vec<(Atom, DeclKind)> = names.into_iter().map(|n| (n, k)).collect();
                     self.env = self.block_env(cx, (d as *const _ as usize, 1), &decls)?;
-                    per_iter = d.kind == VarKind::Let;
+                    // CreatePerIterationEnvironment copies the scope for closures made in
+                    // the loop; when none can be made there (no function, class or direct
+                    // eval in the statement) one scope for all iterations behaves the same
+                    per_iter = d.kind == VarKind::Let && cx.ci.may_capture(span);
                     self.exec_var(cx, d)?;
                 }
                 Some(ForInit::Var(d)) => self.exec_var(cx, d)?,
