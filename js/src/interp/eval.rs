@@ -1680,7 +1680,10 @@ impl Vm {
         let base = self.stack.len();
         self.stack.push(o);
         let r = (|| {
-            let k = PropKey::Key(self.atom_of(&cx.ci, n)?);
+            let a = self.atom_of(&cx.ci, n)?;
+            // rooted: the atom table holds atoms weakly, and the value may collect
+            self.stack.push(a);
+            let k = PropKey::Key(a);
             let v = match op {
                 AssignOp::Bin(b) => {
                     let old = self.get_ic(o, k, ic)?;
