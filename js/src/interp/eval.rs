@@ -365,12 +365,12 @@ impl Vm {
     /// CreatePerIterationEnvironment: a copy of a loop's declarative environment.
     pub(crate) fn copy_env(&mut self, env: Value) -> JsResult<Value> {
         let parent = self.env_parent(env);
-        let names = self.word(env.off(), 2);
+        let names = self.env_word(env, 2);
         let n = self.env_kind(env);
         let ne = self.new_env(n, parent, names, 0)?;
-        let len = self.cell_len(env.off());
+        let len = self.env_len(env);
         for i in 3..=len {
-            let v = self.word(env.off(), i);
+            let v = self.env_word(env, i);
             self.set_word(ne.off(), i, v);
         }
         Ok(ne)
@@ -1256,7 +1256,7 @@ impl Vm {
             ExprKind::Ident(n, c) => {
                 let r = self.resolve_ident(&cx.ci, n, c)?;
                 if let Ref::Slot { env, word, .. } = r {
-                    let v = self.word(env.off(), word);
+                    let v = self.env_word(env, word);
                     if !v.is_empty() {
                         return Ok(v);
                     }
@@ -1280,10 +1280,10 @@ impl Vm {
                     let b = self.resolve_ident(&cx.ci, n, c)?;
                     if let Ref::Slot { env, word, flags } = b {
                         // a number in a mutable declarative binding: no conversion runs code
-                        let old = self.word(env.off(), word);
+                        let old = self.env_word(env, word);
                         if old.is_num() && flags & bind::MUTABLE != 0 {
                             let nv = Value::num(old.as_num() + if *op == UpdateOp::Inc { 1.0 } else { -1.0 });
-                            self.set_word(env.off(), word, nv);
+                            self.set_env_word(env, word, nv);
                             return Ok(if *prefix { nv } else { old });
                         }
                     }
@@ -1630,7 +1630,7 @@ impl Vm {
                     // `x op= v` on an initialised mutable declarative binding: the slot is
                     // read and written directly (a binding never returns to its TDZ, and its
                     // flags are fixed)
-                    let old = self.word(env.off(), word);
+                    let old = self.env_word(env, word);
                     if !old.is_empty() && flags & bind::MUTABLE != 0 {
                         let base = self.stack.len();
                         self.stack.push(env);
@@ -1642,7 +1642,7 @@ impl Vm {
                         })();
                         self.stack.truncate(base);
                         let v = v?;
-                        self.set_word(env.off(), word, v);
+                        self.set_env_word(env, word, v);
                         return Ok(v);
                     }
                 }
@@ -1655,13 +1655,13 @@ impl Vm {
                         let v = self.eval_named(cx, value, target);
                         self.stack.truncate(base);
                         let v = v?;
-                        if self.word(env.off(), word).is_empty() {
+                        if self.env_word(env, word).is_empty() {
                             self.stack.push(v);
                             let res = self.put_ref(r, v, cx.strict);
                             self.stack.truncate(base);
                             res?;
                         } else {
-                            self.set_word(env.off(), word, v);
+                            self.set_env_word(env, word, v);
                         }
                         return Ok(v);
                     }
@@ -1838,7 +1838,7 @@ impl Vm {
 
     pub(crate) fn is_with_object(&self, obj: Value) -> bool {
         let mut env = self.env;
-        while env.is_cell() {
+        while Vm::is_env(env) {
             if self.env_kind(env) == envk::WITH && self.env_slot(env, 0) == obj {
                 return true;
             }
@@ -2180,7 +2180,7 @@ impl Vm {
     /// The environment that receives `var`s of sloppy eval code.
     pub(crate) fn var_scope_env(&self) -> Value {
         let mut env = self.env;
-        while env.is_cell() {
+        while Vm::is_env(env) {
             match self.env_kind(env) {
                 envk::FUNC | envk::VAR | envk::GLOBAL => return env,
                 _ => {}
@@ -2198,7 +2198,7 @@ impl Vm {
             return Ok(());
         }
         let mut env = self.env;
-        while env.is_cell() {
+        while Vm::is_env(env) {
             let k = self.env_kind(env);
             if k == envk::GLOBAL {
                 let table = self.env_slot(env, 0);
@@ -2232,7 +2232,7 @@ impl Vm {
     fn annexb_copy(&mut self, cx: &Ctx, f: &Rc<Function>) -> JsResult<()> {
         let a = self.atom_of(&cx.ci, f.name.as_ref().unwrap())?;
         let Some((word, _)) = self.find_binding(self.env, a) else { return Ok(()) };
-        let v = self.word(self.env.off(), word);
+        let v = self.env_word(self.env, word);
         let target = self.var_scope_env();
         let k = PropKey::Key(a);
         match self.env_kind(target) {
