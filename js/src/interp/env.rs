@@ -88,18 +88,23 @@ impl Vm {
         self.env_word(env, 0).0
     }
     /// The number of words after the header.
+    #[inline]
     pub fn env_len(&self, env: Value) -> usize {
         (self.env_hdr(env) >> 32) as usize
     }
+    #[inline]
     pub fn env_kind(&self, env: Value) -> u8 {
         (self.env_hdr(env) >> 8) as u8
     }
+    #[inline]
     pub fn env_parent(&self, env: Value) -> Value {
         self.env_word(env, 1)
     }
+    #[inline]
     pub fn env_slot(&self, env: Value, i: usize) -> Value {
         self.env_word(env, 3 + i)
     }
+    #[inline]
     pub fn set_env_slot(&mut self, env: Value, i: usize, v: Value) {
         self.set_env_word(env, 3 + i, v)
     }
@@ -115,12 +120,12 @@ impl Vm {
         let n = if names.is_cell() { self.cell_len(names.off()) / 2 } else { 0 };
         let len = 2 + reserved + n;
         let at = self.stack.len();
-        self.stack.reserve(len + 1);
-        self.stack.push(Value(header(kind::ENV, k, 0, len as u32)));
-        self.stack.push(parent);
-        self.stack.push(names);
-        self.stack.extend(std::iter::repeat_n(Value::UNDEFINED, reserved));
-        self.stack.extend(std::iter::repeat_n(Value::EMPTY, n));
+        self.stack.resize(at + 1 + len, Value::EMPTY);
+        let w = &mut self.stack[at..at + 3 + reserved];
+        w[0] = Value(header(kind::ENV, k, 0, len as u32));
+        w[1] = parent;
+        w[2] = names;
+        w[3..].fill(Value::UNDEFINED);
         Value::frame(at)
     }
 

@@ -655,7 +655,25 @@ impl Vm {
             Pattern::Ident(n, _, c) => {
                 match env {
                     Some(e) => {
+                        if e == self.env {
+                            // the declaring scope is the current one: the binding was found
+                            // there before (the names LIST is the scope's), so no name scan
+                            let (list, epoch, meta) = c.0.get();
+                            if epoch == self.ic_epoch && meta >> 32 == 0 && self.env_word(e, 2).0 == list {
+                                self.set_env_word(e, ((meta >> 16) & 0xFFFF) as usize, v);
+                                return Ok(());
+                            }
+                        }
                         let a = self.atom_of(&cx.ci, n)?;
+                        if e == self.env && self.env_kind(e) != envk::GLOBAL {
+                            if let Some((word, flags)) = self.find_binding(e, a) {
+                                self.set_env_word(e, word, v);
+                                if word <= 0xFFFF && flags <= 0xFFFF {
+                                    c.0.set((self.env_word(e, 2).0, self.ic_epoch, (word as u64) << 16 | flags));
+                                }
+                                return Ok(());
+                            }
+                        }
                         self.init_binding(e, a, v)
                     }
                     None => {

@@ -326,9 +326,14 @@ impl Vm {
     /// (span start, 2)), bit 19 set when the call makes an arguments object, [`FACT_FRAME`]
     /// when the call's environment can be a volatile frame.
     fn function_scope(&mut self, cx: &Ctx, func: &Rc<Function>, arrow: bool) -> JsResult<(Value, u64)> {
+        let (names, epoch, facts) = func.entry.0.get();
+        if epoch == self.ic_epoch {
+            return Ok((Value(names), facts));
+        }
         let key = (func.span.start, 0u8);
         if let Some(v) = cx.ci.descs.borrow().get(&key) {
             let facts = cx.ci.descs.borrow().get(&(func.span.start, 1u8)).map(|f| f.payload()).unwrap_or(0);
+            func.entry.0.set((v.0, self.ic_epoch, facts));
             return Ok((*v, facts));
         }
         let split = splits_var_scope(func);
@@ -393,6 +398,7 @@ impl Vm {
         let facts = facts | if frame { FACT_FRAME } else { 0 };
         cx.ci.descs.borrow_mut().insert(key, l);
         cx.ci.descs.borrow_mut().insert((func.span.start, 1u8), Value::int(facts));
+        func.entry.0.set((l.0, self.ic_epoch, facts));
         Ok((l, facts))
     }
 
