@@ -46,6 +46,15 @@ const CASES: &[(&str, &str)] = &[
         "16",
     ),
     ("var o = { v: 7, get g() { let w = this.v; return w + 1 }, set s(x) { var y = x; this.v = y } }; o.s = 41; o.g", "42"),
+    // `this` through blocks and loops of a frame, and back in a caller after callees and
+    // generator resumptions that had other `this` values (the one-entry `this` cache)
+    ("function T() { let r = []; { let b = 1; r.push(this.v) } for (let i = 0; i < 2; i++) { r.push(this.v + i) } return r.join() } T.call({ v: 1 }) + ';' + T.call({ v: 5 })", "1,1,2;5,5,6"),
+    (
+        "var g = { v: 3, *gen() { yield this.v; let x = 1; yield this.v + x } };          function outer2() { var it = g.gen(); var a = it.next().value; var b = this.w; var c = it.next().value; return [a, b, c, this.w].join() } outer2.call({ w: 9 })",
+        "3,9,4,9",
+    ),
+    ("var o1 = { v: 1, f() { try { o2.g() } catch (e) { } return this.v } }; var o2 = { v: 2, g() { let q = this.v; throw q } }; var r1 = o1.f(); try { o2.g.call({ v: 7 }) } catch (e) { r1 += ',' + e } r1", "1,7"),
+    ("var o3 = { v: 1, f() { try { o4.g() } catch (e) { return this.v + ':' + e } } }; var o4 = { v: 2, g() { let q = this.v; throw q } }; o3.f()", "1:2"),
     // arrows without closures of their own get frames too; `this` comes from the enclosing function
     ("function outer() { var f = (a) => { let b = a + this.k; return b }; return [1, 2].map(f).join() } outer.call({ k: 10 })", "11,12"),
     // callbacks from native code

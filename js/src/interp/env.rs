@@ -116,16 +116,32 @@ impl Vm {
     /// be made in it, no generator or async body): a heap cell may name a frame (a block
     /// scope's parent) only while the frame lives. The frame's words are roots, as all of
     /// `stack` is; its value is not a pointer, so cells naming it are never traced into it.
-    pub fn push_frame(&mut self, k: u8, parent: Value, names: Value, reserved: usize) -> Value {
+    ///
+    /// The frame of a call with simple parameters: `this`, the callee and `new.target` in
+    /// the reserved slots (none for an arrow), then the `leading` parameters and vars, from
+    /// the arguments at `stack[base + 2..]` or undefined, then the lexical names (EMPTY).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn push_call_frame(&mut self, k: u8, parent: Value, names: Value, arrow: bool, fixed: [Value; 3], base: usize, argc: usize, nparams: usize, leading: usize) -> Value {
         let n = if names.is_cell() { self.cell_len(names.off()) / 2 } else { 0 };
+        let reserved = if arrow { 0 } else { FUNC_RESERVED };
         let len = 2 + reserved + n;
         let at = self.stack.len();
-        self.stack.resize(at + 1 + len, Value::EMPTY);
-        let w = &mut self.stack[at..at + 3 + reserved];
-        w[0] = Value(header(kind::ENV, k, 0, len as u32));
-        w[1] = parent;
-        w[2] = names;
-        w[3..].fill(Value::UNDEFINED);
+        self.stack.reserve(len + 1);
+        self.stack.push(Value(header(kind::ENV, k, 0, len as u32)));
+        self.stack.push(parent);
+        self.stack.push(names);
+        if !arrow {
+            self.stack.extend_from_slice(&fixed);
+            self.stack.push(Value::UNDEFINED);
+        }
+        let given = argc.min(nparams).min(leading);
+        self.stack.extend_from_within(base + 2..base + 2 + given);
+        for _ in given..leading {
+            self.stack.push(Value::UNDEFINED);
+        }
+        for _ in leading..n {
+            self.stack.push(Value::EMPTY);
+        }
         Value::frame(at)
     }
 
@@ -519,9 +535,27 @@ impl Vm {
         None
     }
 
+    /// [`Vm::function_env`] through a one-entry cache, `this_hint`: (E, F, epoch) says the
+    /// walk from environment E ends at F. Parent links never change, so the answer holds as
+    /// long as E names the same environment: a heap cell is reused only after a collection
+    /// (which moves `ic_epoch`), and a frame only after its call returns, where `invoke`
+    /// puts back the hint it found on entry (which named an environment live before the
+    /// call, so still live after it). `invoke` sets the hint of a function environment it
+    /// makes.
+    #[inline]
+    pub fn this_env(&mut self) -> Option<Value> {
+        let (e, f, epoch) = self.this_hint;
+        if e == self.env && epoch == self.ic_epoch {
+            return if f.is_undefined() { None } else { Some(f) };
+        }
+        let r = self.function_env();
+        self.this_hint = (self.env, r.unwrap_or(Value::UNDEFINED), self.ic_epoch);
+        r
+    }
+
     /// ResolveThisBinding.
     pub fn this_value(&mut self) -> JsResult<Value> {
-        match self.function_env() {
+        match self.this_env() {
             Some(fe) => {
                 let t = self.env_slot(fe, F_THIS);
                 if t.is_empty() {

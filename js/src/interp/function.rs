@@ -291,22 +291,35 @@ impl Vm {
         // a derived constructor's caller reads `this` from the environment after the call
         let frame = facts & FACT_FRAME != 0 && kind & fk::DERIVED == 0;
         let saved_cv = self.stack.len();
-        let env = if frame { self.push_frame(ek, parent, names, reserved) } else { self.new_env(ek, parent, names, reserved)? };
+        let env = if frame {
+            self.push_call_frame(ek, parent, names, arrow, [this, f, new_target], base, argc, func.param_names.len(), (facts & 0xFFFF) as usize)
+        } else {
+            let env = self.new_env(ek, parent, names, reserved)?;
+            if !arrow {
+                self.set_env_slot(env, F_THIS, this);
+                self.set_env_slot(env, F_CALLEE, f);
+                self.set_env_slot(env, F_NEW_TARGET, new_target);
+            }
+            env
+        };
+        let saved_hint = self.this_hint;
         if !arrow {
-            self.set_env_slot(env, F_THIS, this);
-            self.set_env_slot(env, F_CALLEE, f);
-            self.set_env_slot(env, F_NEW_TARGET, new_target);
+            self.this_hint = (env, env, self.ic_epoch);
         }
         self.env_stack.push(self.env);
         self.env = env;
         self.depth += 1;
         self.frames.push((f, code, func.span.start));
-        let r = if facts & (1 << 16) != 0 {
+        let r = if frame {
+            // parameters and vars are in place, and a frame function has no arguments object
+            self.run_body(&cx, &func, env, facts & (1 << 17) != 0, base)
+        } else if facts & (1 << 16) != 0 {
             self.function_body_simple(&cx, &func, base, argc, env, arrow, facts)
         } else {
             self.function_body(&cx, &func, base, argc, env, facts)
         };
         self.stack.truncate(saved_cv);
+        self.this_hint = saved_hint;
         self.frames.pop();
         self.depth -= 1;
         self.env = self.env_stack.pop().unwrap();
@@ -898,7 +911,7 @@ fn proto_parent_for_static(f: Value) -> Value {
 }
 
 /// Entry fact: the function environment of a call is a volatile frame on the stack
-/// ([`Vm::push_frame`]), not a heap cell.
+/// ([`Vm::push_call_frame`]), not a heap cell.
 const FACT_FRAME: u64 = 1 << 20;
 
 /// Whether nothing in a call of `f` can keep a reference to its environment once the call

@@ -192,6 +192,9 @@ pub struct Vm {
     /// a script or eval code; its CODE cell; the offset in that code of the call or `new`
     /// being evaluated).
     pub frames: Vec<(Value, Value, u32)>,
+    /// (an environment, its nearest function environment or undefined, the `ic_epoch`): the
+    /// last answer of `Vm::this_env` (volatile; see there).
+    pub this_hint: (Value, Value, u64),
     /// Key -> entry index for big property tables (volatile).
     pub prop_index: HashMap<u64, HashMap<u64, u32>>,
     /// Shape -> its transitions by (key, attributes), for shapes with many (volatile).
@@ -283,6 +286,7 @@ impl Vm {
             gc_stress: false,
             output: Output::Immediate,
             gc_count: 0,
+            this_hint: (Value::UNDEFINED, Value::UNDEFINED, 0),
             g_resume: Vec::new(),
             g_saved: Vec::new(),
             g_yielded: Value::UNDEFINED,
