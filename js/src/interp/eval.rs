@@ -57,6 +57,10 @@ impl Vm {
 
     /// A block: a new scope when it declares anything lexically.
     pub fn exec_block(&mut self, cx: &Ctx, stmts: &[Stmt]) -> JsResult<Completion> {
+        // most blocks declare nothing: seen from the statement kinds, without a table lookup
+        if !stmts.iter().any(|s| matches!(&s.kind, StmtKind::Var(d) if d.kind != VarKind::Var) || matches!(s.kind, StmtKind::Class(_) | StmtKind::Function(_))) {
+            return self.exec_stmts(cx, stmts);
+        }
         let key = stmts.as_ptr() as usize;
         let cached = cx.ci.blocks.borrow().get(&key).copied();
         let (names, has_funcs) = match cached {
