@@ -22,6 +22,7 @@ const CASES: &[(&str, &str)] = &[
     ),
     // TDZ of a lexical binding of the frame, and of a block inside it
     ("function tdz() { try { x } catch (e) { return e.constructor.name } let x = 1 } tdz()", "ReferenceError"),
+    ("function tdzm() { try { x } catch (e) { return e.message } let x = 1 } tdzm()", "Cannot access 'x' before initialization"),
     ("function tdz2() { { try { y } catch (e) { return e.message } let y = 2 } } tdz2()", "Cannot access 'y' before initialization"),
     ("function c() { const k = 1; try { k = 2 } catch (e) { return e.constructor.name + k } } c()", "TypeError1"),
     // blocks, per-iteration loop scopes and catch scopes inside a frame
@@ -86,4 +87,19 @@ fn frame_functions_behave_like_heap_environments() {
 #[test]
 fn frame_functions_survive_collection_at_every_safe_point() {
     check_with(CASES, true);
+}
+
+#[test]
+fn calls_of_frame_functions_write_no_heap_pages() {
+    big_stack(|| {
+        let d = Dir::new("frames_pages");
+        let (mut rt, _) = js::Runtime::open(&d.0).unwrap();
+        turn(&mut rt, "function sq(x) { let y = x * x; return y } function sum(n) { var s = 0; for (let i = 0; i < n; i++) { s += sq(i) } return s }");
+        assert_eq!(turn(&mut rt, "sum(10)"), Some("285".into()));
+        let few = rt.stats().last_commit_pages;
+        assert_eq!(turn(&mut rt, "sum(20000)"), Some("2666466670000".into()));
+        let many = rt.stats().last_commit_pages;
+        // 20,000 calls whose environments were heap cells would dirty hundreds of pages
+        assert!(many <= few + 2, "a turn of 10 calls wrote {few} pages, one of 20,000 calls {many}");
+    });
 }
