@@ -1495,7 +1495,12 @@ impl Vm {
             };
             return Ok(Value::num(v));
         }
-        self.binary_slow(op, l, r)
+        match op {
+            // `x === null`, object identity: no conversion, so no call out of line
+            BinOp::StrictEq => Ok(Value::bool(self.strict_eq(l, r))),
+            BinOp::StrictNotEq => Ok(Value::bool(!self.strict_eq(l, r))),
+            _ => self.binary_slow(op, l, r),
+        }
     }
 
     fn binary_slow(&mut self, op: BinOp, l: Value, r: Value) -> JsResult<Value> {

@@ -254,7 +254,7 @@ impl Vm {
         let kind = self.closure_kind(f);
         let code = self.slot(f, S_CODE);
         let strict = kind & fk::STRICT != 0 || cls.is_some();
-        let cx = Ctx { ci: ci.clone(), code, strict };
+        let cx = Ctx { ci, code, strict };
         let arrow = kind & fk::ARROW != 0;
         let this = if arrow || strict || this.is_empty() {
             this
