@@ -486,6 +486,9 @@ pub struct Function {
     /// functions), ascending: a subtree contains one iff one of these lies in its span.
     pub suspends: Vec<u32>,
     pub scope: ScopeInfo,
+    /// The names LIST of the function's top scope, the cache epoch and the entry facts
+    /// (`Vm::function_scope`), so a call finds them without a table lookup. Volatile.
+    pub entry: IdCache,
 }
 
 #[derive(Debug)]

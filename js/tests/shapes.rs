@@ -128,11 +128,16 @@ fn shaped_objects_survive_collections() {
     // under GC stress every safe point collects: caches are invalidated and shapes moved or
     // kept by the collector while sites keep running
     check_with(
-        &[(
+        &[
+        (
             "function P(x, y) { this.x = x; this.y = y } P.prototype.sum = function () { return this.x + this.y }; \
              var s = 0; for (var i = 0; i < 50; i++) { var p = new P(i, 1); s += p.sum(); if (i % 7 == 0) delete p.y } s",
             "1275",
-        )],
+        ),
+        // the key of `o.k = f()` is an atom no other cell holds yet: a collection while the
+        // value is computed must not free it (the atom table holds atoms weakly)
+        ("function v() { return 1 } var o = {}; o.freshKeyOfAnAssignment = v(); Object.keys(o).join() + o.freshKeyOfAnAssignment", "freshKeyOfAnAssignment1"),
+        ],
         true,
     );
 }

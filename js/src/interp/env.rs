@@ -60,17 +60,89 @@ pub enum Ref {
 }
 
 impl Vm {
+    /// Word `i` of environment `env` (0 the header, 1 the parent, 2 the names LIST, then
+    /// the slots), a heap cell or a volatile frame on the stack.
+    #[inline(always)]
+    pub fn env_word(&self, env: Value, i: usize) -> Value {
+        if env.is_cell() {
+            self.word(env.off(), i)
+        } else {
+            self.stack[env.frame_index() + i]
+        }
+    }
+    #[inline(always)]
+    pub fn set_env_word(&mut self, env: Value, i: usize, v: Value) {
+        if env.is_cell() {
+            self.set_word(env.off(), i, v)
+        } else {
+            self.stack[env.frame_index() + i] = v
+        }
+    }
+    /// Whether `v` is an environment (a cell or a frame), the end test of chain walks.
+    #[inline(always)]
+    pub fn is_env(v: Value) -> bool {
+        v.is_cell() || v.is_frame()
+    }
+    #[inline]
+    fn env_hdr(&self, env: Value) -> u64 {
+        self.env_word(env, 0).0
+    }
+    /// The number of words after the header.
+    #[inline]
+    pub fn env_len(&self, env: Value) -> usize {
+        (self.env_hdr(env) >> 32) as usize
+    }
+    #[inline]
     pub fn env_kind(&self, env: Value) -> u8 {
-        (self.hdr(env.off()) >> 8) as u8
+        (self.env_hdr(env) >> 8) as u8
     }
+    #[inline]
     pub fn env_parent(&self, env: Value) -> Value {
-        self.word(env.off(), 1)
+        self.env_word(env, 1)
     }
+    #[inline]
     pub fn env_slot(&self, env: Value, i: usize) -> Value {
-        self.word(env.off(), 3 + i)
+        self.env_word(env, 3 + i)
     }
+    #[inline]
     pub fn set_env_slot(&mut self, env: Value, i: usize, v: Value) {
-        self.set_word(env.off(), 3 + i, v)
+        self.set_env_word(env, 3 + i, v)
+    }
+
+    /// A volatile frame: an environment like [`Vm::new_env`]'s whose words are pushed on
+    /// `stack` instead of allocated in the heap. The caller must truncate the stack back to
+    /// the frame's index when the scope ends, and must make it only for code that cannot keep
+    /// a reference to it past then (no closure, class, direct eval or arguments object can
+    /// be made in it, no generator or async body): a heap cell may name a frame (a block
+    /// scope's parent) only while the frame lives. The frame's words are roots, as all of
+    /// `stack` is; its value is not a pointer, so cells naming it are never traced into it.
+    ///
+    /// The frame of a call with simple parameters: `this`, the callee and `new.target` in
+    /// the reserved slots (none for an arrow), then the `leading` parameters and vars, from
+    /// the arguments at `stack[base + 2..]` or undefined, then the lexical names (EMPTY).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn push_call_frame(&mut self, k: u8, parent: Value, names: Value, arrow: bool, fixed: [Value; 3], base: usize, argc: usize, nparams: usize, leading: usize) -> Value {
+        let n = if names.is_cell() { self.cell_len(names.off()) / 2 } else { 0 };
+        let reserved = if arrow { 0 } else { FUNC_RESERVED };
+        let len = 2 + reserved + n;
+        let at = self.stack.len();
+        self.stack.reserve(len + 1);
+        self.stack.push(Value(header(kind::ENV, k, 0, len as u32)));
+        self.stack.push(parent);
+        self.stack.push(names);
+        if !arrow {
+            self.stack.extend_from_slice(&fixed);
+            self.stack.push(Value::UNDEFINED);
+        }
+        let given = argc.min(nparams).min(leading);
+        self.stack.extend_from_within(base + 2..base + 2 + given);
+        for _ in given..leading {
+            self.stack.push(Value::UNDEFINED);
+        }
+        for _ in leading..n {
+            self.stack.push(Value::EMPTY);
+        }
+        Value::frame(at)
     }
 
     /// A new environment with `names` (a names LIST or undefined) and `reserved` extra slots
@@ -103,7 +175,7 @@ impl Vm {
     }
 
     pub fn is_field_init_env(&self, env: Value) -> bool {
-        self.hdr(env.off()) & FIELD_INIT_ENV != 0
+        self.env_hdr(env) & FIELD_INIT_ENV != 0
     }
 
     /// The slot of `env` holding the object of sloppy-eval variables, if it is a var scope
@@ -127,7 +199,7 @@ impl Vm {
 
     /// Finds `name` (an atom) in the declarative part of `env`: (word index, flags).
     pub fn find_binding(&self, env: Value, name: Value) -> Option<(usize, u64)> {
-        let names = self.word(env.off(), 2);
+        let names = self.env_word(env, 2);
         if !names.is_cell() {
             return None;
         }
@@ -156,7 +228,7 @@ impl Vm {
             let mut env = self.env;
             let mut ok = true;
             for _ in 0..(meta >> 32) & 0xFF {
-                if !env.is_cell() {
+                if !Vm::is_env(env) {
                     ok = false;
                     break;
                 }
@@ -165,7 +237,7 @@ impl Vm {
             if ok {
                 match meta >> 62 {
                     0 => {
-                        if env.is_cell() && self.word(env.off(), 2).0 == list {
+                        if Vm::is_env(env) && self.env_word(env, 2).0 == list {
                             return Ok(Ref::Slot { env, word: ((meta >> 16) & 0xFFFF) as usize, flags: meta & 0xFFFF });
                         }
                     }
@@ -190,7 +262,7 @@ impl Vm {
             match r {
                 Ref::Slot { env, word, flags } if word <= 0xFFFF && flags <= 0xFFFF => {
                     let meta = (hops as u64) << 32 | (word as u64) << 16 | flags;
-                    c.0.set((self.word(env.off(), 2).0, self.ic_epoch, meta));
+                    c.0.set((self.env_word(env, 2).0, self.ic_epoch, meta));
                 }
                 Ref::Object { obj, .. } | Ref::GlobalLex { table: obj, .. } => {
                     // found in the global environment (the walk's last step)
@@ -212,7 +284,7 @@ impl Vm {
     fn walk_up(&self, hops: u32) -> Value {
         let mut env = self.env;
         for _ in 0..hops {
-            if !env.is_cell() {
+            if !Vm::is_env(env) {
                 break;
             }
             env = self.env_parent(env);
@@ -239,7 +311,7 @@ impl Vm {
         let key = PropKey::Key(name);
         let mut hops = 0u32;
         let mut clean = true;
-        while env.is_cell() {
+        while Vm::is_env(env) {
             match self.env_kind(env) {
                 envk::DECL => {
                     if let Some((word, flags)) = self.find_binding(env, name) {
@@ -296,7 +368,7 @@ impl Vm {
     pub fn get_ref(&mut self, r: Ref) -> JsResult<Value> {
         match r {
             Ref::Slot { env, word, .. } => {
-                let v = self.word(env.off(), word);
+                let v = self.env_word(env, word);
                 if v.is_empty() {
                     return Err(self.tdz_error(env, word));
                 }
@@ -337,7 +409,7 @@ impl Vm {
     }
 
     fn tdz_error(&mut self, env: Value, word: usize) -> crate::vm::Throw {
-        let names = self.word(env.off(), 2);
+        let names = self.env_word(env, 2);
         let i = word - 3 - self.reserved_of(env);
         let n = self.list_get(names, i);
         let s = if n.is_str() { self.string_lossy(n) } else { "?".into() };
@@ -348,7 +420,7 @@ impl Vm {
     pub fn put_ref(&mut self, r: Ref, v: Value, strict: bool) -> JsResult<()> {
         match r {
             Ref::Slot { env, word, flags } => {
-                let cur = self.word(env.off(), word);
+                let cur = self.env_word(env, word);
                 if cur.is_empty() {
                     return Err(self.tdz_error(env, word));
                 }
@@ -358,7 +430,7 @@ impl Vm {
                     }
                     return Err(self.throw_type("Assignment to constant variable."));
                 }
-                self.set_word(env.off(), word, v);
+                self.set_env_word(env, word, v);
                 Ok(())
             }
             Ref::Object { obj, key } => {
@@ -398,7 +470,7 @@ impl Vm {
     pub fn init_ref(&mut self, r: Ref, v: Value) -> JsResult<()> {
         match r {
             Ref::Slot { env, word, .. } => {
-                self.set_word(env.off(), word, v);
+                self.set_env_word(env, word, v);
                 Ok(())
             }
             Ref::GlobalLex { table, key } => {
@@ -434,7 +506,7 @@ impl Vm {
             }
             _ => {
                 if let Some((word, _)) = self.find_binding(env, name) {
-                    self.set_word(env.off(), word, v);
+                    self.set_env_word(env, word, v);
                     return Ok(());
                 }
                 if let Some(slot) = self.eval_vars_slot(env) {
@@ -454,7 +526,7 @@ impl Vm {
     /// The nearest function environment (for `this`, `new.target`, `super`), if any.
     pub fn function_env(&self) -> Option<Value> {
         let mut env = self.env;
-        while env.is_cell() {
+        while Vm::is_env(env) {
             if self.env_kind(env) == envk::FUNC {
                 return Some(env);
             }
@@ -463,9 +535,27 @@ impl Vm {
         None
     }
 
+    /// [`Vm::function_env`] through a one-entry cache, `this_hint`: (E, F, epoch) says the
+    /// walk from environment E ends at F. Parent links never change, so the answer holds as
+    /// long as E names the same environment: a heap cell is reused only after a collection
+    /// (which moves `ic_epoch`), and a frame only after its call returns, where `invoke`
+    /// puts back the hint it found on entry (which named an environment live before the
+    /// call, so still live after it). `invoke` sets the hint of a function environment it
+    /// makes.
+    #[inline]
+    pub fn this_env(&mut self) -> Option<Value> {
+        let (e, f, epoch) = self.this_hint;
+        if e == self.env && epoch == self.ic_epoch {
+            return if f.is_undefined() { None } else { Some(f) };
+        }
+        let r = self.function_env();
+        self.this_hint = (self.env, r.unwrap_or(Value::UNDEFINED), self.ic_epoch);
+        r
+    }
+
     /// ResolveThisBinding.
     pub fn this_value(&mut self) -> JsResult<Value> {
-        match self.function_env() {
+        match self.this_env() {
             Some(fe) => {
                 let t = self.env_slot(fe, F_THIS);
                 if t.is_empty() {

@@ -57,6 +57,10 @@ impl Vm {
 
     /// A block: a new scope when it declares anything lexically.
     pub fn exec_block(&mut self, cx: &Ctx, stmts: &[Stmt]) -> JsResult<Completion> {
+        // most blocks declare nothing: seen from the statement kinds, without a table lookup
+        if !stmts.iter().any(|s| matches!(&s.kind, StmtKind::Var(d) if d.kind != VarKind::Var) || matches!(s.kind, StmtKind::Class(_) | StmtKind::Function(_))) {
+            return self.exec_stmts(cx, stmts);
+        }
         let key = stmts.as_ptr() as usize;
         let cached = cx.ci.blocks.borrow().get(&key).copied();
         let (names, has_funcs) = match cached {
@@ -205,7 +209,7 @@ impl Vm {
                     self.safepoint()?;
                 }
             }
-            StmtKind::For { init, test, update, body } => self.exec_for(cx, init, test, update, body, labels),
+            StmtKind::For { init, test, update, body } => self.exec_for(cx, s.span, init, test, update, body, labels),
             StmtKind::ForIn { left, right, body } => self.exec_for_in(cx, left, right, body, labels),
             StmtKind::ForOf { left, right, body } => self.exec_for_of(cx, left, right, body, labels),
             StmtKind::ForAwait { .. } => Err(self.throw_syntax("for await outside an async body")),
@@ -304,7 +308,8 @@ impl Vm {
         self.stack.pop();
     }
 
-    pub(crate) fn exec_for(&mut self, cx: &Ctx, init: &Option<ForInit>, test: &Option<Box<Expr>>, update: &Option<Box<Expr>>, body: &Stmt, labels: &[Atom]) -> JsResult<Completion> {
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn exec_for(&mut self, cx: &Ctx, span: Span, init: &Option<ForInit>, test: &Option<Box<Expr>>, update: &Option<Box<Expr>>, body: &Stmt, labels: &[Atom]) -> JsResult<Completion> {
         let saved = self.env;
         let r = (|| {
             let mut per_iter = false;
@@ -317,7 +322,10 @@ impl Vm {
                     let k = if d.kind == VarKind::Const { DeclKind::Const } else { DeclKind::Let };
                     let decls: Vec<(Atom, DeclKind)> = names.into_iter().map(|n| (n, k)).collect();
                     self.env = self.block_env(cx, (d as *const _ as usize, 1), &decls)?;
-                    per_iter = d.kind == VarKind::Let;
+                    // CreatePerIterationEnvironment copies the scope for closures made in
+                    // the loop; when none can be made there (no function, class or direct
+                    // eval in the statement) one scope for all iterations behaves the same
+                    per_iter = d.kind == VarKind::Let && cx.ci.may_capture(span);
                     self.exec_var(cx, d)?;
                 }
                 Some(ForInit::Var(d)) => self.exec_var(cx, d)?,
@@ -361,12 +369,12 @@ impl Vm {
     /// CreatePerIterationEnvironment: a copy of a loop's declarative environment.
     pub(crate) fn copy_env(&mut self, env: Value) -> JsResult<Value> {
         let parent = self.env_parent(env);
-        let names = self.word(env.off(), 2);
+        let names = self.env_word(env, 2);
         let n = self.env_kind(env);
         let ne = self.new_env(n, parent, names, 0)?;
-        let len = self.cell_len(env.off());
+        let len = self.env_len(env);
         for i in 3..=len {
-            let v = self.word(env.off(), i);
+            let v = self.env_word(env, i);
             self.set_word(ne.off(), i, v);
         }
         Ok(ne)
@@ -651,7 +659,25 @@ impl Vm {
             Pattern::Ident(n, _, c) => {
                 match env {
                     Some(e) => {
+                        if e == self.env {
+                            // the declaring scope is the current one: the binding was found
+                            // there before (the names LIST is the scope's), so no name scan
+                            let (list, epoch, meta) = c.0.get();
+                            if epoch == self.ic_epoch && meta >> 32 == 0 && self.env_word(e, 2).0 == list {
+                                self.set_env_word(e, ((meta >> 16) & 0xFFFF) as usize, v);
+                                return Ok(());
+                            }
+                        }
                         let a = self.atom_of(&cx.ci, n)?;
+                        if e == self.env && self.env_kind(e) != envk::GLOBAL {
+                            if let Some((word, flags)) = self.find_binding(e, a) {
+                                self.set_env_word(e, word, v);
+                                if word <= 0xFFFF && flags <= 0xFFFF {
+                                    c.0.set((self.env_word(e, 2).0, self.ic_epoch, (word as u64) << 16 | flags));
+                                }
+                                return Ok(());
+                            }
+                        }
                         self.init_binding(e, a, v)
                     }
                     None => {
@@ -1252,7 +1278,7 @@ impl Vm {
             ExprKind::Ident(n, c) => {
                 let r = self.resolve_ident(&cx.ci, n, c)?;
                 if let Ref::Slot { env, word, .. } = r {
-                    let v = self.word(env.off(), word);
+                    let v = self.env_word(env, word);
                     if !v.is_empty() {
                         return Ok(v);
                     }
@@ -1276,10 +1302,10 @@ impl Vm {
                     let b = self.resolve_ident(&cx.ci, n, c)?;
                     if let Ref::Slot { env, word, flags } = b {
                         // a number in a mutable declarative binding: no conversion runs code
-                        let old = self.word(env.off(), word);
+                        let old = self.env_word(env, word);
                         if old.is_num() && flags & bind::MUTABLE != 0 {
                             let nv = Value::num(old.as_num() + if *op == UpdateOp::Inc { 1.0 } else { -1.0 });
-                            self.set_word(env.off(), word, nv);
+                            self.set_env_word(env, word, nv);
                             return Ok(if *prefix { nv } else { old });
                         }
                     }
@@ -1469,7 +1495,12 @@ impl Vm {
             };
             return Ok(Value::num(v));
         }
-        self.binary_slow(op, l, r)
+        match op {
+            // `x === null`, object identity: no conversion, so no call out of line
+            BinOp::StrictEq => Ok(Value::bool(self.strict_eq(l, r))),
+            BinOp::StrictNotEq => Ok(Value::bool(!self.strict_eq(l, r))),
+            _ => self.binary_slow(op, l, r),
+        }
     }
 
     fn binary_slow(&mut self, op: BinOp, l: Value, r: Value) -> JsResult<Value> {
@@ -1626,7 +1657,7 @@ impl Vm {
                     // `x op= v` on an initialised mutable declarative binding: the slot is
                     // read and written directly (a binding never returns to its TDZ, and its
                     // flags are fixed)
-                    let old = self.word(env.off(), word);
+                    let old = self.env_word(env, word);
                     if !old.is_empty() && flags & bind::MUTABLE != 0 {
                         let base = self.stack.len();
                         self.stack.push(env);
@@ -1638,7 +1669,7 @@ impl Vm {
                         })();
                         self.stack.truncate(base);
                         let v = v?;
-                        self.set_word(env.off(), word, v);
+                        self.set_env_word(env, word, v);
                         return Ok(v);
                     }
                 }
@@ -1651,13 +1682,13 @@ impl Vm {
                         let v = self.eval_named(cx, value, target);
                         self.stack.truncate(base);
                         let v = v?;
-                        if self.word(env.off(), word).is_empty() {
+                        if self.env_word(env, word).is_empty() {
                             self.stack.push(v);
                             let res = self.put_ref(r, v, cx.strict);
                             self.stack.truncate(base);
                             res?;
                         } else {
-                            self.set_word(env.off(), word, v);
+                            self.set_env_word(env, word, v);
                         }
                         return Ok(v);
                     }
@@ -1835,7 +1866,7 @@ impl Vm {
 
     pub(crate) fn is_with_object(&self, obj: Value) -> bool {
         let mut env = self.env;
-        while env.is_cell() {
+        while Vm::is_env(env) {
             if self.env_kind(env) == envk::WITH && self.env_slot(env, 0) == obj {
                 return true;
             }
@@ -2177,7 +2208,7 @@ impl Vm {
     /// The environment that receives `var`s of sloppy eval code.
     pub(crate) fn var_scope_env(&self) -> Value {
         let mut env = self.env;
-        while env.is_cell() {
+        while Vm::is_env(env) {
             match self.env_kind(env) {
                 envk::FUNC | envk::VAR | envk::GLOBAL => return env,
                 _ => {}
@@ -2195,7 +2226,7 @@ impl Vm {
             return Ok(());
         }
         let mut env = self.env;
-        while env.is_cell() {
+        while Vm::is_env(env) {
             let k = self.env_kind(env);
             if k == envk::GLOBAL {
                 let table = self.env_slot(env, 0);
@@ -2229,7 +2260,7 @@ impl Vm {
     fn annexb_copy(&mut self, cx: &Ctx, f: &Rc<Function>) -> JsResult<()> {
         let a = self.atom_of(&cx.ci, f.name.as_ref().unwrap())?;
         let Some((word, _)) = self.find_binding(self.env, a) else { return Ok(()) };
-        let v = self.word(self.env.off(), word);
+        let v = self.env_word(self.env, word);
         let target = self.var_scope_env();
         let k = PropKey::Key(a);
         match self.env_kind(target) {

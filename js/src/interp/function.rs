@@ -254,7 +254,7 @@ impl Vm {
         let kind = self.closure_kind(f);
         let code = self.slot(f, S_CODE);
         let strict = kind & fk::STRICT != 0 || cls.is_some();
-        let cx = Ctx { ci: ci.clone(), code, strict };
+        let cx = Ctx { ci, code, strict };
         let arrow = kind & fk::ARROW != 0;
         let this = if arrow || strict || this.is_empty() {
             this
@@ -288,23 +288,38 @@ impl Vm {
 
         let (names, facts) = self.function_scope(&cx, &func, arrow)?;
         let (ek, reserved) = env_shape(&func, arrow);
-        let env = self.new_env(ek, parent, names, reserved)?;
+        // a derived constructor's caller reads `this` from the environment after the call
+        let frame = facts & FACT_FRAME != 0 && kind & fk::DERIVED == 0;
+        let saved_cv = self.stack.len();
+        let env = if frame {
+            self.push_call_frame(ek, parent, names, arrow, [this, f, new_target], base, argc, func.param_names.len(), (facts & 0xFFFF) as usize)
+        } else {
+            let env = self.new_env(ek, parent, names, reserved)?;
+            if !arrow {
+                self.set_env_slot(env, F_THIS, this);
+                self.set_env_slot(env, F_CALLEE, f);
+                self.set_env_slot(env, F_NEW_TARGET, new_target);
+            }
+            env
+        };
+        let saved_hint = self.this_hint;
         if !arrow {
-            self.set_env_slot(env, F_THIS, this);
-            self.set_env_slot(env, F_CALLEE, f);
-            self.set_env_slot(env, F_NEW_TARGET, new_target);
+            self.this_hint = (env, env, self.ic_epoch);
         }
         self.env_stack.push(self.env);
         self.env = env;
         self.depth += 1;
         self.frames.push((f, code, func.span.start));
-        let saved_cv = self.stack.len();
-        let r = if facts & (1 << 16) != 0 {
+        let r = if frame {
+            // parameters and vars are in place, and a frame function has no arguments object
+            self.run_body(&cx, &func, env, facts & (1 << 17) != 0, base)
+        } else if facts & (1 << 16) != 0 {
             self.function_body_simple(&cx, &func, base, argc, env, arrow, facts)
         } else {
             self.function_body(&cx, &func, base, argc, env, facts)
         };
         self.stack.truncate(saved_cv);
+        self.this_hint = saved_hint;
         self.frames.pop();
         self.depth -= 1;
         self.env = self.env_stack.pop().unwrap();
@@ -313,7 +328,7 @@ impl Vm {
             Err(crate::vm::Throw::Exception) if func.is_async && !func.is_generator => self.rejected_promise()?,
             r => r?,
         };
-        Ok((v, env))
+        Ok((v, if frame { Value::UNDEFINED } else { env }))
     }
 
     /// The names LIST of a function's top scope and its entry facts (cached per script):
@@ -321,11 +336,17 @@ impl Vm {
     /// undefined), bit 16 set when the parameters are simple and distinct (parameter i is
     /// name i), bit 17 set when the body declares functions to hoist, bit 18 set when the
     /// body is a var scope of its own ([`splits_var_scope`]; its names LIST is cached under
-    /// (span start, 2)), bit 19 set when the call makes an arguments object.
+    /// (span start, 2)), bit 19 set when the call makes an arguments object, [`FACT_FRAME`]
+    /// when the call's environment can be a volatile frame.
     fn function_scope(&mut self, cx: &Ctx, func: &Rc<Function>, arrow: bool) -> JsResult<(Value, u64)> {
+        let (names, epoch, facts) = func.entry.0.get();
+        if epoch == self.ic_epoch {
+            return Ok((Value(names), facts));
+        }
         let key = (func.span.start, 0u8);
         if let Some(v) = cx.ci.descs.borrow().get(&key) {
             let facts = cx.ci.descs.borrow().get(&(func.span.start, 1u8)).map(|f| f.payload()).unwrap_or(0);
+            func.entry.0.set((v.0, self.ic_epoch, facts));
             return Ok((*v, facts));
         }
         let split = splits_var_scope(func);
@@ -385,8 +406,12 @@ impl Vm {
             | if has_funcs { 1 << 17 } else { 0 }
             | if split { 1 << 18 } else { 0 }
             | if args_object { 1 << 19 } else { 0 };
+        let simple = facts & (1 << 16) != 0;
+        let frame = simple && !args_object && frameable(&cx.ci, func);
+        let facts = facts | if frame { FACT_FRAME } else { 0 };
         cx.ci.descs.borrow_mut().insert(key, l);
         cx.ci.descs.borrow_mut().insert((func.span.start, 1u8), Value::int(facts));
+        func.entry.0.set((l.0, self.ic_epoch, facts));
         Ok((l, facts))
     }
 
@@ -399,7 +424,7 @@ impl Vm {
         let nparams = func.param_names.len();
         for i in 0..leading {
             let v = if i < nparams && i < argc { self.stack[base + 2 + i] } else { Value::UNDEFINED };
-            self.set_word(env.off(), first + i, v);
+            self.set_env_word(env, first + i, v);
         }
         if facts & (1 << 19) != 0 {
             self.bind_arguments_object(cx, func, base, argc, env)?;
@@ -492,12 +517,12 @@ impl Vm {
             for v in func.scope.var_names.iter().chain(cx.ci.annexb.vars.get(&func.span.start).into_iter().flatten()) {
                 let a = self.atom_of(&cx.ci, v)?;
                 let pv = match self.find_binding(env, a) {
-                    Some((word, _)) => self.word(env.off(), word),
+                    Some((word, _)) => self.env_word(env, word),
                     None => Value::UNDEFINED,
                 };
                 let pv = if pv.is_empty() { Value::UNDEFINED } else { pv };
                 if let Some((word, _)) = self.find_binding(venv, a) {
-                    self.set_word(venv.off(), word, pv);
+                    self.set_env_word(venv, word, pv);
                 }
             }
             self.env = venv;
@@ -507,8 +532,8 @@ impl Vm {
         for v in func.scope.var_names.iter().chain(cx.ci.annexb.vars.get(&func.span.start).into_iter().flatten()) {
             let a = self.atom_of(&cx.ci, v)?;
             if let Some((word, _)) = self.find_binding(env, a) {
-                if self.word(env.off(), word).is_empty() {
-                    self.set_word(env.off(), word, Value::UNDEFINED);
+                if self.env_word(env, word).is_empty() {
+                    self.set_env_word(env, word, Value::UNDEFINED);
                 }
             }
         }
@@ -883,6 +908,19 @@ impl Vm {
 
 fn proto_parent_for_static(f: Value) -> Value {
     f
+}
+
+/// Entry fact: the function environment of a call is a volatile frame on the stack
+/// ([`Vm::push_call_frame`]), not a heap cell.
+const FACT_FRAME: u64 = 1 << 20;
+
+/// Whether nothing in a call of `f` can keep a reference to its environment once the call
+/// returns, so that the environment can be a volatile frame: no function, class or direct
+/// eval inside it (no closure can capture the scope), no `with` (kept simple), not a
+/// generator or async body (their environments outlive a suspension). The caller checks the
+/// arguments object (it names the environment) and the entry path (simple parameters).
+fn frameable(ci: &CodeInfo, f: &Function) -> bool {
+    !f.is_generator && !f.is_async && !f.scope.has_direct_eval && !ci.may_capture(f.span) && !ci.has_with(f.span)
 }
 
 pub fn needs_arguments(f: &Function) -> bool {

@@ -47,6 +47,12 @@ pub struct CodeInfo {
     pub blocks: RefCell<HashMap<usize, (Value, bool)>>,
     /// Annex B.3.3 block-level functions that are also var-scoped.
     pub annexb: annexb::AnnexB,
+    /// Span starts of every function and class (anything that makes a closure over the
+    /// current environment), of every call `eval(...)` (a possible direct eval) and of every
+    /// `with` statement, ascending: a subtree contains one iff one lies inside its span.
+    pub closures: Vec<u32>,
+    pub evals: Vec<u32>,
+    pub withs: Vec<u32>,
 }
 
 pub fn parse_options(flags: u64) -> ParseOptions {
@@ -67,15 +73,44 @@ impl CodeInfo {
             scopes: RefCell::new(HashMap::new()),
             blocks: RefCell::new(HashMap::new()),
             annexb: annexb::AnnexB::default(),
+            closures: Vec::new(),
+            evals: Vec::new(),
+            withs: Vec::new(),
         };
-        let mut w = Walker { funcs: HashMap::new(), classes: HashMap::new() };
+        let mut w = Walker { funcs: HashMap::new(), classes: HashMap::new(), evals: Vec::new(), withs: Vec::new() };
         for s in &ci.program.body {
             w.stmt(s);
         }
+        ci.closures = w.funcs.keys().chain(w.classes.keys()).copied().collect();
+        ci.closures.sort_unstable();
+        w.evals.sort_unstable();
+        w.withs.sort_unstable();
+        ci.evals = w.evals;
+        ci.withs = w.withs;
         ci.funcs = w.funcs;
         ci.classes = w.classes;
         ci.annexb = annexb::AnnexB::analyse(&ci.program, &ci.funcs);
         ci
+    }
+}
+
+/// Whether a sorted list of positions has one strictly inside `start..end`.
+fn any_inside(list: &[u32], start: u32, end: u32) -> bool {
+    let i = list.partition_point(|&p| p <= start);
+    list.get(i).is_some_and(|&p| p < end)
+}
+
+impl CodeInfo {
+    /// Whether the code in `span` (a function, a loop) can make a closure, or run a direct
+    /// eval (which can make closures and declare variables), anywhere inside it, apart from
+    /// a function or class starting exactly at `span.start` (the function itself).
+    pub fn may_capture(&self, span: Span) -> bool {
+        any_inside(&self.closures, span.start, span.end) || any_inside(&self.evals, span.start.wrapping_sub(1), span.end)
+    }
+
+    /// Whether a `with` statement lies in `span`.
+    pub fn has_with(&self, span: Span) -> bool {
+        any_inside(&self.withs, span.start.wrapping_sub(1), span.end)
     }
 }
 
@@ -147,6 +182,8 @@ impl Vm {
 struct Walker {
     funcs: HashMap<u32, Rc<Function>>,
     classes: HashMap<u32, Rc<Class>>,
+    evals: Vec<u32>,
+    withs: Vec<u32>,
 }
 
 impl Walker {
@@ -230,7 +267,12 @@ impl Walker {
                 self.expr(right);
                 self.stmt(body);
             }
-            StmtKind::While(e, b) | StmtKind::DoWhile(b, e) | StmtKind::With(e, b) => {
+            StmtKind::While(e, b) | StmtKind::DoWhile(b, e) => {
+                self.expr(e);
+                self.stmt(b);
+            }
+            StmtKind::With(e, b) => {
+                self.withs.push(s.span.start);
                 self.expr(e);
                 self.stmt(b);
             }
@@ -355,6 +397,9 @@ impl Walker {
                 self.expr(c);
             }
             ExprKind::Call { callee, args, .. } | ExprKind::New { callee, args } => {
+                if matches!(&callee.kind, ExprKind::Ident(n, _) if &**n == "eval") {
+                    self.evals.push(e.span.start);
+                }
                 self.expr(callee);
                 for a in args {
                     self.expr(a);

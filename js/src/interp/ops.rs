@@ -309,6 +309,7 @@ impl Vm {
 
     // ----- equality and comparison ---------------------------------------------------------------
 
+    #[inline]
     pub fn strict_eq(&self, a: Value, b: Value) -> bool {
         if a.is_num() && b.is_num() {
             return a.as_num() == b.as_num();

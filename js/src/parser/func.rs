@@ -464,6 +464,7 @@ impl<'a> Parser<'a> {
                 has_direct_eval: inner.has_direct_eval,
                 uses_this: inner.uses_this,
             },
+            entry: IdCache::default(),
         }
     }
 

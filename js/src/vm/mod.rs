@@ -203,6 +203,9 @@ pub struct Vm {
     /// a script or eval code; its CODE cell; the offset in that code of the call or `new`
     /// being evaluated).
     pub frames: Vec<(Value, Value, u32)>,
+    /// (an environment, its nearest function environment or undefined, the `ic_epoch`): the
+    /// last answer of `Vm::this_env` (volatile; see there).
+    pub this_hint: (Value, Value, u64),
     /// Key -> entry index for big property tables (volatile).
     pub prop_index: HashMap<u64, HashMap<u64, u32>>,
     /// Shape -> its transitions by (key, attributes), for shapes with many (volatile).
@@ -312,6 +315,7 @@ impl Vm {
             gc_last_pause: std::time::Duration::ZERO,
             stress_n: 0,
             allocs_at_slice: 0,
+            this_hint: (Value::UNDEFINED, Value::UNDEFINED, 0),
             g_resume: Vec::new(),
             g_saved: Vec::new(),
             g_yielded: Value::UNDEFINED,

@@ -23,6 +23,10 @@ pub const TAG_OBJ: u64 = 0xFFFD;
 pub const TAG_BIGINT: u64 = 0xFFFE;
 /// A 48-bit unsigned integer (internal: attributes, counts, array-index keys).
 pub const TAG_INT: u64 = 0xFFFF;
+/// The payload bit of a special value that is a volatile frame: an environment kept on
+/// `Vm::stack` (its word 0 at the stack index in the low 32 bits), never stored in a cell
+/// that outlives the call. Not a pointer tag, so the collector never follows it.
+const FRAME_BIT: u64 = 1 << 40;
 
 impl Value {
     pub const UNDEFINED: Value = Value(TAG_SPECIAL << SHIFT);
@@ -74,6 +78,21 @@ impl Value {
     #[inline]
     pub fn int(n: u64) -> Value {
         Value::tagged(TAG_INT, n)
+    }
+    /// A volatile frame whose words start at `Vm::stack[index]`.
+    #[inline]
+    pub fn frame(index: usize) -> Value {
+        debug_assert!(index < 1 << 32);
+        Value(TAG_SPECIAL << SHIFT | FRAME_BIT | index as u64)
+    }
+    #[inline]
+    pub fn is_frame(self) -> bool {
+        self.0 >> 32 == (TAG_SPECIAL << SHIFT | FRAME_BIT) >> 32
+    }
+    /// The stack index of a frame's first word.
+    #[inline]
+    pub fn frame_index(self) -> usize {
+        (self.0 & 0xFFFF_FFFF) as usize
     }
 
     #[inline]
@@ -154,6 +173,7 @@ impl std::fmt::Debug for Value {
                 2 => "false",
                 3 => "true",
                 4 => "<empty>",
+                _ if self.is_frame() => return write!(f, "frame@{}", self.frame_index()),
                 _ => "<special?>",
             }),
             TAG_CELL => write!(f, "cell@{}", self.off()),
