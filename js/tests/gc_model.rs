@@ -205,7 +205,7 @@ fn quickcheck_collections_keep_exactly_what_the_model_reaches() {
         }
     }
     let tests = if cfg!(debug_assertions) { 150 } else { 600 };
-    QuickCheck::new().tests(tests).gen(quickcheck::Gen::new(400)).quickcheck(prop as fn(Vec<(u8, u8, u8, u8)>) -> TestResult);
+    QuickCheck::new().tests(tests).rng(quickcheck::Gen::new(400)).quickcheck(prop as fn(Vec<(u8, u8, u8, u8)>) -> TestResult);
 }
 
 #[test]
@@ -213,7 +213,8 @@ fn long_random_runs_keep_exactly_what_the_model_reaches() {
     // longer sequences than quickcheck's sizes: many collection periods with survivors
     let mut x = 0x2545_F491_4F6C_DD1Du64;
     let mut finished = 0;
-    for _ in 0..if cfg!(debug_assertions) { 3 } else { 12 } {
+    let runs = if cfg!(debug_assertions) { 3 } else { 12 };
+    for _ in 0..runs {
         let ops: Vec<(u8, u8, u8, u8)> = (0..6000)
             .map(|_| {
                 x ^= x << 13;
@@ -225,5 +226,5 @@ fn long_random_runs_keep_exactly_what_the_model_reaches() {
             .collect();
         finished += run(&ops).unwrap();
     }
-    assert!(finished > 10, "incremental collections finished: {finished}");
+    assert!(finished >= runs, "incremental collections finished: {finished} in {runs} runs");
 }
