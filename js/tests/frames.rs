@@ -30,6 +30,30 @@ const CASES: &[(&str, &str)] = &[
     ("function fo(a) { var s = ''; for (const x of a) { s += x } for (let k in { p: 1, q: 2 }) s += k; return s } fo([1, 2, 3])", "123pq"),
     ("function sw(x) { switch (x) { case 1: let y = 'one'; return y; default: return 'other' } } sw(1) + sw(2)", "oneother"),
     ("function ca() { try { throw new Error('boom') } catch ({ message }) { let m = message; return m } } ca()", "boom"),
+    // block and for (let ...) scopes of a frame function are frames too: nested, left by
+    // break, continue, return and throw, re-entered per iteration, holding the only
+    // reference to objects across calls that collect
+    (
+        "function bf(n) { let out = ''; outer: for (let i = 0; i < n; i++) { const o = { v: i }; { let s = 'x' + o.v;            for (let j = 0; j < 3; j++) { const p = [j, s]; if (j == 1) continue; if (i == 3) break outer; out += p.join('') } } } return out } bf(5)",
+        "0x02x00x12x10x22x2",
+    ),
+    (
+        "function bg(n) { let r = 0; for (let i = 0; i < n; i++) { const a = [i]; { let b = { a: a }; try { if (i == 2) throw b; } catch (e) { r += 100 } r += b.a[0] } } return r } bg(5)",
+        "110",
+    ),
+    ("function br(n) { for (let i = 0; i < n; i++) { const q = i * i; { let w = q + 1; if (w > 10) return w } } return -1 } br(10) + ',' + br(2)", "17,-1"),
+    ("function bt() { { let z = z0; } } var z0 = 1; function bt2() { { try { let a = b; let b = 1 } catch (e) { return e.message } } } bt2()", "Cannot access 'b' before initialization"),
+    ("function bk(n) { let t = 0; while (n--) { let k = n; const m = { k: k }; t += m.k; { let u = t; t = u } } return t } bk(50)", "1225"),
+    // a block frame's index is reused by later scopes: `this` there must not come from a
+    // scope popped before (the arrow's own `this` is its definer's)
+    // (the arrow's frame lands exactly where the inner block's was: a call statement with two
+    // arguments at the stack depth of the outer block)
+    (
+        "var got; var mk2 = function () { return (a, b) => { got = this.tag } }.call({ tag: 'arrow' }); \
+         function bthis() { var r = []; { let a = 1; { let c = 2; r.push(this.tag) } } mk2(0, 0); r.push(got); { let b = 2; r.push(this.tag) } return r.join() } \
+         bthis.call({ tag: 'fn' })",
+        "fn,arrow,fn",
+    ),
     // exceptions unwind through frames; the caller's frame is intact afterwards
     (
         "function thr(d) { var x = d; if (d == 0) throw new Error('bottom'); return thr(d - 1) + x } \

@@ -145,6 +145,32 @@ impl Vm {
         Value::frame(at)
     }
 
+    /// A block scope of a frame function as a frame over the current one (a frame): its
+    /// names start EMPTY. [`Vm::pop_block_frame`] ends it.
+    pub(crate) fn push_block_frame(&mut self, names: Value) -> Value {
+        debug_assert!(self.env.is_frame());
+        let n = if names.is_cell() { self.cell_len(names.off()) / 2 } else { 0 };
+        let at = self.stack.len();
+        self.stack.reserve(3 + n);
+        self.stack.push(Value(header(kind::ENV, envk::DECL, 0, (2 + n) as u32)));
+        self.stack.push(self.env);
+        self.stack.push(names);
+        for _ in 0..n {
+            self.stack.push(Value::EMPTY);
+        }
+        Value::frame(at)
+    }
+
+    /// Drops block frame `env` (the stack back to `sp`, its index or below what was pushed
+    /// in it). A `this` hint naming it is forgotten, since the index will name other scopes.
+    pub(crate) fn pop_block_frame(&mut self, env: Value, sp: usize) {
+        debug_assert!(sp <= env.frame_index());
+        self.stack.truncate(sp);
+        if self.this_hint.0 == env {
+            self.this_hint.2 = 0;
+        }
+    }
+
     /// A new environment with `names` (a names LIST or undefined) and `reserved` extra slots
     /// before the named ones; named slots start as EMPTY (uninitialised).
     pub fn new_env(&mut self, k: u8, parent: Value, names: Value, reserved: usize) -> JsResult<Value> {

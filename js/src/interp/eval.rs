@@ -82,6 +82,16 @@ impl Vm {
             return self.exec_stmts(cx, stmts);
         }
         let saved = self.env;
+        if saved.is_frame() {
+            // inside a frame function nothing can capture the block's scope either
+            let sp = self.stack.len();
+            let env = self.push_block_frame(names);
+            self.env = env;
+            let r = self.exec_stmts(cx, stmts);
+            self.env = saved;
+            self.pop_block_frame(env, sp);
+            return r;
+        }
         let env = self.new_env(envk::DECL, self.env, names, 0)?;
         self.env = env;
         let r = (|| {
@@ -106,16 +116,21 @@ impl Vm {
     /// A declarative environment for `decls`; `key` names the scope (an AST node's address
     /// and a site tag) so that its names LIST is made once per code, not once per entry.
     pub(crate) fn block_env(&mut self, cx: &Ctx, key: (usize, u8), decls: &[(Atom, DeclKind)]) -> JsResult<Value> {
+        let names = self.scope_names(cx, key, decls)?;
+        self.new_env(envk::DECL, self.env, names, 0)
+    }
+
+    /// The names LIST of the scope `key` (made once per code).
+    pub(crate) fn scope_names(&mut self, cx: &Ctx, key: (usize, u8), decls: &[(Atom, DeclKind)]) -> JsResult<Value> {
         let cached = cx.ci.scopes.borrow().get(&key).copied();
-        let names = match cached {
+        Ok(match cached {
             Some(n) => n,
             None => {
                 let n = self.names_of(cx, decls)?;
                 cx.ci.scopes.borrow_mut().insert(key, n);
                 n
             }
-        };
-        self.new_env(envk::DECL, self.env, names, 0)
+        })
     }
 
     /// The scope of a catch clause's parameter names (marked for B.3.4).
@@ -321,7 +336,14 @@ impl Vm {
                     }
                     let k = if d.kind == VarKind::Const { DeclKind::Const } else { DeclKind::Let };
                     let decls: Vec<(Atom, DeclKind)> = names.into_iter().map(|n| (n, k)).collect();
-                    self.env = self.block_env(cx, (d as *const _ as usize, 1), &decls)?;
+                    if saved.is_frame() {
+                        // the head's scope in a frame function: a block frame (no closure
+                        // can see it, so it is never copied per iteration either)
+                        let names = self.scope_names(cx, (d as *const _ as usize, 1), &decls)?;
+                        self.env = self.push_block_frame(names);
+                    } else {
+                        self.env = self.block_env(cx, (d as *const _ as usize, 1), &decls)?;
+                    }
                     // CreatePerIterationEnvironment copies the scope for closures made in
                     // the loop; when none can be made there (no function, class or direct
                     // eval in the statement) one scope for all iterations behaves the same
@@ -362,7 +384,11 @@ impl Vm {
                 self.safepoint()?;
             }
         })();
+        let head = self.env;
         self.env = saved;
+        if head.is_frame() && head != saved {
+            self.pop_block_frame(head, head.frame_index());
+        }
         r
     }
 
