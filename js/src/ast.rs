@@ -126,13 +126,20 @@ pub struct Stmt {
     pub kind: StmtKind,
 }
 
+/// Whether a block of these statements declares anything in its own scope (`let`, `const`,
+/// a class or a function declaration among its direct statements).
+pub fn block_declares(stmts: &[Stmt]) -> bool {
+    stmts.iter().any(|s| matches!(&s.kind, StmtKind::Var(d) if d.kind != VarKind::Var) || matches!(s.kind, StmtKind::Class(_) | StmtKind::Function(_)))
+}
+
 #[derive(Debug)]
 pub enum StmtKind {
     Expr(Box<Expr>),
     Var(Box<VarDecl>),
     Function(Rc<Function>),
     Class(Rc<Class>),
-    Block(Vec<Stmt>),
+    /// A block, and whether it declares anything lexically (then it is a scope of its own).
+    Block(Vec<Stmt>, bool),
     Empty,
     Debugger,
     If(Box<Expr>, Box<Stmt>, Option<Box<Stmt>>),

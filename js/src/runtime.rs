@@ -111,7 +111,7 @@ impl Runtime {
             }
             Throw::Interrupted => Uncaught { name: "Error".into(), message: "Script execution interrupted.".into() },
             Throw::ShortCircuit => Uncaught { name: "Error".into(), message: "internal: stray optional-chain short circuit".into() },
-            Throw::Fatal(m) => Uncaught { name: "Error".into(), message: format!("heap failure: {m}") },
+            Throw::Fatal => Uncaught { name: "Error".into(), message: format!("heap failure: {}", crate::vm::take_fatal_message()) },
             Throw::Suspend | Throw::GenReturn => Uncaught { name: "Error".into(), message: "internal: stray generator suspension".into() },
         }
     }

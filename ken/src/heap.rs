@@ -307,6 +307,17 @@ impl Heap {
         self.map.bytes_mut(off as usize, len)
     }
 
+    /// The word at `off`: `read::<u64>` with one bounds test of the heap and one of the
+    /// mapping (the read of every cell word goes through here).
+    #[inline(always)]
+    pub fn read_u64(&self, off: u64) -> u64 {
+        const LO: u64 = format::META_PAGE * PAGE as u64;
+        if off.wrapping_sub(LO) > (self.top * PAGE as u64).wrapping_sub(LO + 8) {
+            self.check(off, 8);
+        }
+        self.map.read_u64(off as usize)
+    }
+
     #[inline]
     fn check(&self, off: u64, len: usize) {
         let end = off.checked_add(len as u64);

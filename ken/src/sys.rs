@@ -104,6 +104,16 @@ impl Mapping {
         unsafe { std::slice::from_raw_parts(self.base.add(off), len) }
     }
 
+    /// The word at `off` (any alignment): the hot read of the heap, one comparison.
+    #[inline(always)]
+    pub fn read_u64(&self, off: usize) -> u64 {
+        // `mapped` is 0 or at least a page, so `mapped - 8` does not wrap when it matters
+        assert!(self.mapped >= 8 && off <= self.mapped - 8, "heap access out of bounds");
+        // SAFETY: `[off, off + 8)` is inside the mapped part (checked above), which lives as
+        // long as `self`; the read is unaligned-safe.
+        unsafe { std::ptr::read_unaligned(self.base.add(off) as *const u64) }
+    }
+
     #[inline]
     pub fn bytes_mut(&mut self, off: usize, len: usize) -> &mut [u8] {
         assert!(off.checked_add(len).is_some_and(|e| e <= self.mapped), "heap access out of bounds");

@@ -207,7 +207,7 @@ fn close_after(vm: &mut Vm, iter: Value, err: Throw) -> Throw {
     };
     vm.stack.truncate(base);
     match r {
-        Err(t @ (Throw::Interrupted | Throw::Fatal(_))) => t,
+        Err(t @ (Throw::Interrupted | Throw::Fatal)) => t,
         _ => {
             vm.exception = exc;
             Throw::Exception

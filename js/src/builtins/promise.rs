@@ -654,7 +654,7 @@ fn close_after(vm: &mut Vm, iter: Value, err: Throw) -> Throw {
     };
     vm.stack.pop();
     match r {
-        Err(t @ (Throw::Interrupted | Throw::Fatal(_))) => t,
+        Err(t @ (Throw::Interrupted | Throw::Fatal)) => t,
         _ => {
             vm.exception = exc;
             Throw::Exception

@@ -79,7 +79,7 @@ impl Walk<'_> {
 
     fn stmt(&mut self, s: &Stmt) {
         match &s.kind {
-            StmtKind::Block(b) => self.block(b),
+            StmtKind::Block(b, _) => self.block(b),
             StmtKind::If(_, a, b) => {
                 self.branch(a);
                 if let Some(b) = b {

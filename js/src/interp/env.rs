@@ -279,6 +279,47 @@ impl Vm {
         self.resolve_ident_slow(ci, name, c)
     }
 
+    /// The value of a cached declarative binding, read without building a `Ref`: `None` on
+    /// any doubt (stale cache, a global, a binding in its TDZ), and the caller takes the full
+    /// path. This is the read of nearly every identifier, so it is kept short.
+    #[inline(always)]
+    pub fn ident_fast(&self, c: &crate::ast::IdCache) -> Option<Value> {
+        let (list, epoch, meta) = c.0.get();
+        if epoch != self.ic_epoch || meta >> 62 != 0 {
+            return None;
+        }
+        let mut env = self.env;
+        for _ in 0..(meta >> 32) & 0xFF {
+            env = if env.is_frame() {
+                *self.stack.get(env.frame_index() + 1)?
+            } else if env.is_cell() {
+                self.word(env.off(), 1)
+            } else {
+                return None;
+            };
+        }
+        let word = ((meta >> 16) & 0xFFFF) as usize;
+        let v = if env.is_frame() {
+            let f = self.stack.get(env.frame_index()..)?;
+            if f.get(2)?.0 != list {
+                return None;
+            }
+            *f.get(word)?
+        } else if env.is_cell() {
+            if self.word(env.off(), 2).0 != list {
+                return None;
+            }
+            self.word(env.off(), word)
+        } else {
+            return None;
+        };
+        if v.is_empty() {
+            None
+        } else {
+            Some(v)
+        }
+    }
+
     /// A cache miss: the full walk, filling the cache when the result can be cached.
     #[inline(never)]
     fn resolve_ident_slow(&mut self, ci: &super::CodeInfo, name: &crate::ast::Atom, c: &crate::ast::IdCache) -> JsResult<Ref> {

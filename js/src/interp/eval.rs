@@ -58,7 +58,7 @@ impl Vm {
     /// A block: a new scope when it declares anything lexically.
     pub fn exec_block(&mut self, cx: &Ctx, stmts: &[Stmt]) -> JsResult<Completion> {
         // most blocks declare nothing: seen from the statement kinds, without a table lookup
-        if !stmts.iter().any(|s| matches!(&s.kind, StmtKind::Var(d) if d.kind != VarKind::Var) || matches!(s.kind, StmtKind::Class(_) | StmtKind::Function(_))) {
+        if !crate::ast::block_declares(stmts) {
             return self.exec_stmts(cx, stmts);
         }
         let key = stmts.as_ptr() as usize;
@@ -154,7 +154,16 @@ impl Vm {
     pub(crate) fn exec_stmt(&mut self, cx: &Ctx, s: &Stmt, labels: &[Atom]) -> JsResult<Completion> {
         match &s.kind {
             StmtKind::Expr(e) => {
-                let v = self.eval_expr(cx, e)?;
+                // the usual statements go to their evaluation directly, not through the
+                // dispatcher
+                let v = match &e.kind {
+                    ExprKind::Assign { op, target, value } => self.eval_assign(cx, *op, target, value)?,
+                    ExprKind::Call { callee, args, optional } => {
+                        self.note_position(e.span.start);
+                        self.eval_call(cx, callee, args, *optional)?
+                    }
+                    _ => self.eval_expr(cx, e)?,
+                };
                 self.cv = v;
                 Ok(Completion::Normal)
             }
@@ -176,11 +185,12 @@ impl Vm {
                 self.init_binding(env, a, f)?;
                 Ok(Completion::Normal)
             }
-            StmtKind::Block(b) => self.exec_block(cx, b),
+            StmtKind::Block(b, false) => self.exec_stmts(cx, b),
+            StmtKind::Block(b, true) => self.exec_block(cx, b),
             StmtKind::If(c, a, b) => {
-                let t = self.eval_expr(cx, c)?;
+                let t = self.eval_test(cx, c)?;
                 self.cv = Value::UNDEFINED;
-                let branch = if self.to_boolean(t) { Some(&**a) } else { b.as_deref() };
+                let branch = if t { Some(&**a) } else { b.as_deref() };
                 match branch {
                     // B.3.4: `if (x) function f() {}` is `if (x) { function f() {} }`
                     Some(s) if matches!(s.kind, StmtKind::Function(_)) => self.exec_block(cx, std::slice::from_ref(s)),
@@ -191,8 +201,7 @@ impl Vm {
             StmtKind::While(c, body) => {
                 self.cv = Value::UNDEFINED;
                 loop {
-                    let t = self.eval_expr(cx, c)?;
-                    if !self.to_boolean(t) {
+                    if !self.eval_test(cx, c)? {
                         return Ok(Completion::Normal);
                     }
                     match self.exec_stmt(cx, body, &[])? {
@@ -217,8 +226,7 @@ impl Vm {
                             }
                         }
                     }
-                    let t = self.eval_expr(cx, c)?;
-                    if !self.to_boolean(t) {
+                    if !self.eval_test(cx, c)? {
                         return Ok(Completion::Normal);
                     }
                     self.safepoint()?;
@@ -232,7 +240,7 @@ impl Vm {
             StmtKind::Break(l) => Ok(Completion::Break(l.clone())),
             StmtKind::Return(e) => {
                 let v = match e {
-                    Some(e) => self.eval_expr(cx, e)?,
+                    Some(e) => self.operand(cx, e)?,
                     None => Value::UNDEFINED,
                 };
                 self.ret = v;
@@ -362,8 +370,7 @@ impl Vm {
             }
             loop {
                 if let Some(t) = test {
-                    let v = self.eval_expr(cx, t)?;
-                    if !self.to_boolean(v) {
+                    if !self.eval_test(cx, t)? {
                         return Ok(Completion::Normal);
                     }
                 }
@@ -597,7 +604,7 @@ impl Vm {
             self.env = env;
         }
         if let Some(f) = finalizer {
-            if matches!(r, Err(Throw::Interrupted) | Err(Throw::Fatal(_))) {
+            if matches!(r, Err(Throw::Interrupted) | Err(Throw::Fatal)) {
                 return r;
             }
             self.env = env;
@@ -896,6 +903,7 @@ impl Vm {
     }
 
     /// Evaluates `e`, naming an anonymous function after the identifier it is bound to.
+    #[inline]
     pub fn eval_named(&mut self, cx: &Ctx, e: &Expr, target: &Pattern) -> JsResult<Value> {
         if let Pattern::Ident(n, ..) = target {
             if super::function::is_anonymous_fn(e) {
@@ -903,7 +911,7 @@ impl Vm {
                 return self.eval_anonymous(cx, e, a);
             }
         }
-        self.eval_expr(cx, e)
+        self.operand(cx, e)
     }
 
     pub(crate) fn eval_anonymous(&mut self, cx: &Ctx, e: &Expr, name: Value) -> JsResult<Value> {
@@ -1070,9 +1078,16 @@ impl Vm {
     /// The callee `o[k]` of a call `o.k(...)` and its `this` (`o`); an optional `o?.k` whose
     /// `o` is nullish short-circuits.
     fn method_and_this(&mut self, cx: &Ctx, object: &Expr, prop: &MemberProp, optional: bool) -> JsResult<(Value, Value)> {
-        let o = self.eval_expr(cx, object)?;
+        let o = self.operand(cx, object)?;
         if optional && o.is_nullish() {
             return Err(Throw::ShortCircuit);
+        }
+        if let MemberProp::Name(_, ic) = prop {
+            if o.is_obj() {
+                if let Some(f) = self.ic_get(o, ic) {
+                    return Ok((f, o));
+                }
+            }
         }
         self.stack.push(o);
         let k = self.member_key(cx, prop)?;
@@ -1091,7 +1106,7 @@ impl Vm {
                 Ok(PropKey::Key(a))
             }
             MemberProp::Computed(e) => {
-                let v = self.eval_expr(cx, e)?;
+                let v = self.operand(cx, e)?;
                 if v.is_num() {
                     let n = v.as_num();
                     if n >= 0.0 && n < 4294967295.0 && n.fract() == 0.0 {
@@ -1108,14 +1123,25 @@ impl Vm {
             ExprKind::Ident(n, c) => Ok(LRef::Binding(self.resolve_ident(&cx.ci, n, c)?)),
             ExprKind::Member { object, prop, .. } => {
                 // a null or undefined base fails in GetValue/PutValue, after the right side
-                let o = self.eval_expr(cx, object)?;
+                let o = self.operand(cx, object)?;
                 if let MemberProp::Computed(pe) = prop {
-                    self.stack.push(o);
-                    let v = self.eval_expr(cx, pe);
-                    self.stack.pop();
-                    let v = v?;
+                    let v = match self.leaf(pe) {
+                        Some(v) => v,
+                        None => {
+                            self.stack.push(o);
+                            let v = self.eval_expr(cx, pe);
+                            self.stack.pop();
+                            v?
+                        }
+                    };
                     if v.is_obj() {
                         return Ok(LRef::PropValue(o, v));
+                    }
+                    if v.is_num() {
+                        let n = v.as_num();
+                        if n >= 0.0 && n < 4294967295.0 && n.fract() == 0.0 {
+                            return Ok(LRef::Prop(o, PropKey::Index(n as u32)));
+                        }
                     }
                     let k = self.to_property_key(v)?;
                     return Ok(LRef::Prop(o, k));
@@ -1295,6 +1321,59 @@ impl Vm {
         }
     }
 
+    /// The value of a leaf that evaluates without running code or allocating (a number
+    /// literal, an identifier whose cached binding is initialised), else `None`.
+    #[inline(always)]
+    pub(crate) fn leaf(&self, e: &Expr) -> Option<Value> {
+        match &e.kind {
+            ExprKind::Num(n) => Some(Value::num(*n)),
+            ExprKind::Ident(_, c) => self.ident_fast(c),
+            _ => None,
+        }
+    }
+
+    /// `eval_expr`, with the leaves read in place (most operands are leaves: this saves a
+    /// call of the big dispatcher for each).
+    #[inline(always)]
+    pub(crate) fn operand(&mut self, cx: &Ctx, e: &Expr) -> JsResult<Value> {
+        match self.leaf(e) {
+            Some(v) => Ok(v),
+            None => self.eval_expr(cx, e),
+        }
+    }
+
+    /// A test (`if`, loops, `?:`, `!`, `&&`/`||` operands) as a boolean: comparisons of two
+    /// numbers and `===`/`!==` without conversions give their answer without a boolean value
+    /// and `to_boolean`.
+    #[inline]
+    pub(crate) fn eval_test(&mut self, cx: &Ctx, e: &Expr) -> JsResult<bool> {
+        if let ExprKind::Binary(op, a, b) = &e.kind {
+            if matches!(op, BinOp::Lt | BinOp::Gt | BinOp::Le | BinOp::Ge | BinOp::StrictEq | BinOp::StrictNotEq) {
+                let l = self.operand(cx, a)?;
+                let r = match self.leaf(b) {
+                    Some(r) => r,
+                    None => {
+                        self.stack.push(l);
+                        let r = self.eval_expr(cx, b);
+                        self.stack.pop();
+                        r?
+                    }
+                };
+                if let Some(v) = binary_fast(*op, l, r) {
+                    return Ok(v == Value::TRUE);
+                }
+                self.stack.push(l);
+                self.stack.push(r);
+                let res = self.binary(*op, l, r);
+                self.stack.pop();
+                self.stack.pop();
+                return Ok(res? == Value::TRUE);
+            }
+        }
+        let v = self.operand(cx, e)?;
+        Ok(self.to_boolean(v))
+    }
+
     pub fn eval_expr(&mut self, cx: &Ctx, e: &Expr) -> JsResult<Value> {
         match &e.kind {
             ExprKind::Num(n) => Ok(Value::num(*n)),
@@ -1302,6 +1381,9 @@ impl Vm {
             ExprKind::Bool(b) => Ok(Value::bool(*b)),
             ExprKind::Null => Ok(Value::NULL),
             ExprKind::Ident(n, c) => {
+                if let Some(v) = self.ident_fast(c) {
+                    return Ok(v);
+                }
                 let r = self.resolve_ident(&cx.ci, n, c)?;
                 if let Ref::Slot { env, word, .. } = r {
                     let v = self.env_word(env, word);
@@ -1349,16 +1431,20 @@ impl Vm {
                 res
             }
             ExprKind::Binary(op, a, b) => {
-                let l = self.eval_expr(cx, a)?;
-                self.stack.push(l);
-                let r = self.eval_expr(cx, b);
-                let r = match r {
-                    Ok(r) => r,
-                    Err(t) => {
+                let l = self.operand(cx, a)?;
+                let r = match self.leaf(b) {
+                    Some(r) => r,
+                    None => {
+                        self.stack.push(l);
+                        let r = self.eval_expr(cx, b);
                         self.stack.pop();
-                        return Err(t);
+                        r?
                     }
                 };
+                if let Some(v) = binary_fast(*op, l, r) {
+                    return Ok(v);
+                }
+                self.stack.push(l);
                 self.stack.push(r);
                 let res = self.binary(*op, l, r);
                 self.stack.pop();
@@ -1366,7 +1452,7 @@ impl Vm {
                 res
             }
             ExprKind::Logical(op, a, b) => {
-                let l = self.eval_expr(cx, a)?;
+                let l = self.operand(cx, a)?;
                 let short = match op {
                     LogicalOp::And => !self.to_boolean(l),
                     LogicalOp::Or => self.to_boolean(l),
@@ -1380,8 +1466,7 @@ impl Vm {
             }
             ExprKind::Assign { op, target, value } => self.eval_assign(cx, *op, target, value),
             ExprKind::Cond(c, a, b) => {
-                let t = self.eval_expr(cx, c)?;
-                if self.to_boolean(t) {
+                if self.eval_test(cx, c)? {
                     self.eval_expr(cx, a)
                 } else {
                     self.eval_expr(cx, b)
@@ -1409,7 +1494,7 @@ impl Vm {
                 r
             }
             ExprKind::Member { object, prop, optional } => {
-                let o = self.eval_expr(cx, object)?;
+                let o = self.operand(cx, object)?;
                 self.note_position(e.span.start);
                 if *optional && o.is_nullish() {
                     return Err(Throw::ShortCircuit);
@@ -1427,6 +1512,19 @@ impl Vm {
                     };
                     self.stack.pop();
                     return r;
+                }
+                if let MemberProp::Computed(pe) = prop {
+                    // `a[i]` of a dense element: no key conversion, no [[Get]]
+                    if let Some(k) = self.leaf(pe) {
+                        if o.is_obj() && k.is_num() {
+                            let n = k.as_num();
+                            if n >= 0.0 && n < 4294967295.0 && n.fract() == 0.0 {
+                                if let Some(v) = self.elem_fast(o, n as u32) {
+                                    return Ok(v);
+                                }
+                            }
+                        }
+                    }
                 }
                 self.stack.push(o);
                 let k = self.member_key(cx, prop);
@@ -1587,10 +1685,7 @@ impl Vm {
                 self.eval_expr(cx, a)?;
                 Ok(Value::UNDEFINED)
             }
-            UnaryOp::Not => {
-                let v = self.eval_expr(cx, a)?;
-                Ok(Value::bool(!self.to_boolean(v)))
-            }
+            UnaryOp::Not => Ok(Value::bool(!self.eval_test(cx, a)?)),
             UnaryOp::Neg => {
                 let v = self.eval_expr(cx, a)?;
                 let n = self.to_numeric(v)?;
@@ -1689,7 +1784,7 @@ impl Vm {
                         self.stack.push(env);
                         self.stack.push(old);
                         let v = (|| {
-                            let rv = self.eval_expr(cx, value)?;
+                            let rv = self.operand(cx, value)?;
                             self.stack.push(rv);
                             self.binary(b, old, rv)
                         })();
@@ -1729,7 +1824,7 @@ impl Vm {
 
     /// `o.name = v` and `o.name op= v` through the node's inline cache.
     fn assign_named(&mut self, cx: &Ctx, op: AssignOp, object: &Expr, n: &crate::ast::Atom, ic: &crate::vm::shape::PropIc, value: &Expr) -> JsResult<Value> {
-        let o = self.eval_expr(cx, object)?;
+        let o = self.operand(cx, object)?;
         let base = self.stack.len();
         self.stack.push(o);
         let r = (|| {
@@ -1817,7 +1912,7 @@ impl Vm {
                 self.stack.pop();
                 self.stack.extend_from_slice(&items);
             } else {
-                let v = self.eval_expr(cx, a)?;
+                let v = self.operand(cx, a)?;
                 self.stack.push(v);
             }
         }
@@ -2573,4 +2668,39 @@ pub fn top_level_functions(stmts: &[Stmt]) -> Vec<&Rc<Function>> {
     }
     out.reverse();
     out
+}
+
+/// `l op r` when no conversion can run code: two numbers (arithmetic and comparisons), or
+/// `===`/`!==` of values that compare by identity (neither a string nor a BigInt, which
+/// compare by content, nor a number, whose NaN and -0 need care).
+#[inline(always)]
+fn binary_fast(op: BinOp, l: Value, r: Value) -> Option<Value> {
+    if l.is_num() && r.is_num() {
+        let (x, y) = (l.as_num(), r.as_num());
+        return Some(match op {
+            BinOp::Add => Value::num(x + y),
+            BinOp::Sub => Value::num(x - y),
+            BinOp::Mul => Value::num(x * y),
+            BinOp::Lt => Value::bool(x < y),
+            BinOp::Gt => Value::bool(x > y),
+            BinOp::Le => Value::bool(x <= y),
+            BinOp::Ge => Value::bool(x >= y),
+            BinOp::StrictEq | BinOp::Eq => Value::bool(x == y),
+            BinOp::StrictNotEq | BinOp::NotEq => Value::bool(x != y),
+            _ => return None,
+        });
+    }
+    match op {
+        BinOp::StrictEq | BinOp::StrictNotEq if identity_compared(l) || identity_compared(r) => {
+            Some(Value::bool((l == r) == (op == BinOp::StrictEq)))
+        }
+        _ => None,
+    }
+}
+
+/// Whether `===` with `v` on one side is value identity: `v` is an object, a boolean,
+/// `null` or `undefined` (the other side then equals it only if it is the same value).
+#[inline(always)]
+fn identity_compared(v: Value) -> bool {
+    v.is_obj() || v.is_nullish() || v == Value::TRUE || v == Value::FALSE
 }

@@ -977,6 +977,7 @@ fn env_shape(f: &Function, arrow: bool) -> (u8, usize) {
 }
 
 /// IsAnonymousFunctionDefinition.
+#[inline]
 pub fn is_anonymous_fn(e: &Expr) -> bool {
     match &e.kind {
         ExprKind::Function(f) => f.name.is_none(),

@@ -146,7 +146,7 @@ impl Vm {
         let tag = Value::int(((start as u64) << 6) | kind);
         if let Some(fr) = self.g_resume.pop() {
             if self.list_get(fr, 0) != tag {
-                return Err(Throw::Fatal("generator state does not match its code".into()));
+                return Err(Throw::fatal("generator state does not match its code"));
             }
             self.stack.push(fr);
             return Ok((fr, true));
@@ -258,7 +258,7 @@ impl Vm {
                 self.g_var(g, start, d)?;
                 Ok(Completion::Normal)
             }
-            StmtKind::Block(b) => self.g_block(g, b),
+            StmtKind::Block(b, _) => self.g_block(g, b),
             StmtKind::Return(Some(e)) if g.async_gen => {
                 // `return x` in an async generator: x is awaited (phase 1)
                 let base = self.stack.len();
@@ -1011,7 +1011,7 @@ impl Vm {
                         continue;
                     }
                     Err(Throw::Suspend) => return Err(Throw::Suspend),
-                    Err(t @ (Throw::Interrupted | Throw::Fatal(_) | Throw::ShortCircuit)) => return Err(t),
+                    Err(t @ (Throw::Interrupted | Throw::Fatal | Throw::ShortCircuit)) => return Err(t),
                     Ok(Some(Completion::Normal)) => (ck::NORMAL, Value::UNDEFINED),
                     Ok(Some(Completion::Return)) => (ck::RETURN, self.ret),
                     Ok(Some(Completion::Break(l))) => (ck::BREAK, self.label_value(g, &l)?),
@@ -1167,7 +1167,7 @@ impl Vm {
             }
             let Some(f) = finalizer else { return r };
             if phase != 2 {
-                if matches!(r, Err(Throw::Interrupted) | Err(Throw::Fatal(_))) {
+                if matches!(r, Err(Throw::Interrupted) | Err(Throw::Fatal)) {
                     return r;
                 }
                 let (k, v) = match &r {
@@ -2266,7 +2266,7 @@ impl Vm {
         let frames = self.slot(gen, G_FRAMES);
         let (ci, func) = match self.closure_code(f) {
             Ok((ci, Some(func), _)) => (ci, func),
-            Ok(_) => return (Err(Throw::Fatal("generator without a body".into())), false),
+            Ok(_) => return (Err(Throw::fatal("generator without a body")), false),
             Err(t) => return (Err(t), false),
         };
         let strict = self.slot(f, S_KIND).payload() & fk::STRICT != 0;

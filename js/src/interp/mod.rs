@@ -236,7 +236,7 @@ impl Walker {
             StmtKind::Var(v) => self.vardecl(v),
             StmtKind::Function(f) => self.func(f),
             StmtKind::Class(c) => self.class(c),
-            StmtKind::Block(b) => self.stmts(b),
+            StmtKind::Block(b, _) => self.stmts(b),
             StmtKind::Empty | StmtKind::Debugger | StmtKind::Continue(_) | StmtKind::Break(_) => {}
             StmtKind::If(c, a, b) => {
                 self.expr(c);

@@ -103,7 +103,14 @@ impl Vm {
         }
     }
 
+    #[inline]
     pub fn to_boolean(&self, v: Value) -> bool {
+        if v == Value::TRUE {
+            return true;
+        }
+        if v == Value::FALSE {
+            return false;
+        }
         if v.is_num() {
             let n = v.as_num();
             return !(n == 0.0 || n.is_nan());

@@ -491,7 +491,9 @@ impl<'a> Parser<'a> {
         let kind = match self.tok.kind {
             T::LBrace => {
                 self.ctx.pending_labels = self.ctx.labels.len();
-                StmtKind::Block(self.parse_block()?)
+                let b = self.parse_block()?;
+                let declares = crate::ast::block_declares(&b);
+                StmtKind::Block(b, declares)
             }
             T::Semi => {
                 self.next()?;
@@ -701,7 +703,7 @@ impl<'a> Parser<'a> {
             self.push_scope(false);
             let f = self.parse_function_declaration(true)?;
             self.pop_scope();
-            return Ok(Stmt { span: self.span_from(start), kind: StmtKind::Block(vec![f]) });
+            return Ok(Stmt { span: self.span_from(start), kind: StmtKind::Block(vec![f], true) });
         }
         self.parse_statement()
     }

@@ -20,15 +20,18 @@ use std::sync::Arc;
 pub use value::Value;
 
 /// Why evaluation stopped abnormally. The thrown value of `Exception` is in `Vm::exception`.
-#[derive(Debug, Clone)]
+/// One byte, so that `JsResult<Value>` is two words and comes back in registers: every
+/// evaluation step returns one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Throw {
     Exception,
     /// Stopped by the interrupt handle; not catchable by the program.
     Interrupted,
     /// An optional chain (`a?.b`) short-circuited; caught by the enclosing chain.
     ShortCircuit,
-    /// The heap failed (full, I/O); the turn cannot continue.
-    Fatal(String),
+    /// The heap failed (full, I/O); the turn cannot continue. The message is kept aside
+    /// (`Throw::fatal`, `take_fatal_message`).
+    Fatal,
     /// A generator or async body suspends at a `yield`/`await`: unwinds to the resume point,
     /// each node on the way saving its state (see `interp::generator`).
     Suspend,
@@ -40,9 +43,29 @@ pub enum Throw {
 pub type JsResult<T> = std::result::Result<T, Throw>;
 pub type VmResult<T> = JsResult<T>;
 
+thread_local! {
+    static FATAL_MESSAGE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+impl Throw {
+    /// A fatal stop with its message (read back by `take_fatal_message`).
+    #[cold]
+    pub fn fatal(message: impl Into<String>) -> Throw {
+        let m = message.into();
+        FATAL_MESSAGE.with(|f| *f.borrow_mut() = m);
+        Throw::Fatal
+    }
+}
+
+/// The message of the last `Throw::Fatal` raised on this thread.
+pub fn take_fatal_message() -> String {
+    FATAL_MESSAGE.with(|f| std::mem::take(&mut *f.borrow_mut()))
+}
+
 impl From<ken::Error> for Throw {
+    #[cold]
     fn from(e: ken::Error) -> Throw {
-        Throw::Fatal(e.to_string())
+        Throw::fatal(e.to_string())
     }
 }
 
@@ -438,7 +461,7 @@ impl Vm {
     /// Word `i` (1-based after the header) of a cell.
     #[inline]
     pub fn word(&self, off: u64, i: usize) -> Value {
-        Value(self.heap.read(PPtr::<u64>::from_offset(off + 8 * i as u64)))
+        Value(self.heap.read_u64(off + 8 * i as u64))
     }
     #[inline]
     pub fn set_word(&mut self, off: u64, i: usize, v: Value) {

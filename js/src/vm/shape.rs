@@ -239,15 +239,14 @@ impl Vm {
     /// of every cache hit.)
     #[inline(always)]
     fn shape_and_base(&self, o: u64) -> Option<(u64, u64, usize, u64)> {
-        let w: &[u64] = self.heap.slice(ken::PPtr::from_offset(o + 8 * super::object::PROTO as u64), 2);
-        let (proto, props) = (w[0], Value(w[1]));
+        let proto = self.heap.read_u64(o + 8 * super::object::PROTO as u64);
+        let props = Value(self.heap.read_u64(o + 8 * (super::object::PROTO as u64 + 1)));
         if !props.is_cell() {
             return Some((self.root_shape(), o, 0, proto));
         }
-        let p: &[u64] = self.heap.slice(ken::PPtr::from_offset(props.off()), 2);
-        match p[0] as u8 {
+        match self.heap.read_u64(props.off()) as u8 {
             kind::SHAPE => Some((props.off(), o, super::object::SLOT0, proto)),
-            kind::SLOTS => Some((Value(p[1]).off(), props.off(), 2, proto)),
+            kind::SLOTS => Some((Value(self.heap.read_u64(props.off() + 8)).off(), props.off(), 2, proto)),
             _ => None,
         }
     }
