@@ -188,22 +188,13 @@ fn has_i(vm: &mut Vm, o: Value, k: f64) -> JsResult<bool> {
     vm.has_property(o, key)
 }
 
-/// Whether no object on the chain starting at `p` has an integer-keyed property (so a [[Set]]
-/// of an index that `o` lacks is a plain definition on `o`).
-fn chain_clean(vm: &Vm, mut p: Value) -> bool {
-    while p.is_obj() {
-        if vm.flags(p) & flag::INDEX_PROPS != 0 || vm.word(p.off(), ELEMS).is_cell() || matches!(vm.class_of(p), class::STRING | class::PROXY | class::TYPED_ARRAY) {
-            return false;
-        }
-        p = vm.proto_of(p);
-    }
-    true
+fn chain_clean(vm: &Vm, p: Value) -> bool {
+    vm.index_chain_clean(p)
 }
 
-/// An array whose index properties are all dense, with a writable length, extensible.
 #[inline]
 fn plain_array(vm: &Vm, o: Value) -> bool {
-    vm.is_array(o) && vm.flags(o) & (flag::INDEX_PROPS | flag::LENGTH_RO | flag::EXTENSIBLE) == flag::EXTENSIBLE
+    vm.is_plain_array(o)
 }
 
 /// Set(O, k, v, true).
@@ -214,11 +205,7 @@ fn set_i(vm: &mut Vm, o: Value, k: f64, v: Value) -> JsResult<()> {
         if vm.elem_fast(o, i).is_some() {
             return vm.put(o, PropKey::Index(i), v, attr::WEC);
         }
-        if plain_array(vm, o) && chain_clean(vm, vm.proto_of(o)) {
-            vm.put(o, PropKey::Index(i), v, attr::WEC)?;
-            if i >= vm.array_len(o) {
-                vm.set_slot(o, 0, Value::num(i as f64 + 1.0));
-            }
+        if vm.array_store_new(o, i, v)? {
             return Ok(());
         }
     }

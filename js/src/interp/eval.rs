@@ -1295,7 +1295,12 @@ impl Vm {
     pub(crate) fn lref_put(&mut self, cx: &Ctx, r: LRef, v: Value) -> JsResult<()> {
         match r {
             LRef::Binding(b) => self.put_ref(b, v, cx.strict),
-            LRef::Prop(o, PropKey::Index(i)) if o.is_obj() && self.elem_set_fast(o, i, v) => Ok(()),
+            LRef::Prop(o, k @ PropKey::Index(i)) if o.is_obj() => {
+                if self.elem_set_fast(o, i, v) || self.array_store_new(o, i, v)? {
+                    return Ok(());
+                }
+                self.put_value(o, k, v, cx.strict)
+            }
             LRef::Prop(o, k) => self.put_value(o, k, v, cx.strict),
             LRef::PropValue(..) => {
                 let r = self.lref_resolve_key(r, true)?;

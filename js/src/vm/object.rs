@@ -605,6 +605,38 @@ impl Vm {
         false
     }
 
+    /// Whether no object on the chain starting at `p` has an integer-keyed property (so a
+    /// [[Set]] of an index that the receiver lacks is a plain definition on it).
+    pub fn index_chain_clean(&self, mut p: Value) -> bool {
+        while p.is_obj() {
+            if self.flags(p) & flag::INDEX_PROPS != 0 || self.word(p.off(), ELEMS).is_cell() || matches!(self.class_of(p), class::STRING | class::PROXY | class::TYPED_ARRAY) {
+                return false;
+            }
+            p = self.proto_of(p);
+        }
+        true
+    }
+
+    /// An array whose index properties are all dense, with a writable length, extensible.
+    #[inline]
+    pub fn is_plain_array(&self, o: Value) -> bool {
+        self.is_array(o) && self.flags(o) & (flag::INDEX_PROPS | flag::LENGTH_RO | flag::EXTENSIBLE) == flag::EXTENSIBLE
+    }
+
+    /// `o[i] = v` where a plain array lacks index `i` (a hole, or past the end) and nothing on
+    /// its chain has index properties: the [[Set]] is a definition and, past the end, a new
+    /// length. False (and nothing done) for any other case.
+    pub fn array_store_new(&mut self, o: Value, i: u32, v: Value) -> VmResult<bool> {
+        if i == u32::MAX || !self.is_plain_array(o) || !self.index_chain_clean(self.proto_of(o)) {
+            return Ok(false);
+        }
+        self.put(o, PropKey::Index(i), v, attr::WEC)?;
+        if i >= self.array_len(o) {
+            self.set_slot(o, 0, Value::num(i as f64 + 1.0));
+        }
+        Ok(true)
+    }
+
     #[inline]
     pub fn elem_fast(&self, o: Value, i: u32) -> Option<Value> {
         let (e, cap) = self.elems(o)?;
